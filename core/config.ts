@@ -1,0 +1,101 @@
+import { z } from 'zod';
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
+
+const booleanFlag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .optional()
+    .transform((value) => (value === undefined ? fallback : value === 'true' || value === '1' || value === 'yes'));
+
+const integer = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
+
+/**
+ * The one schema over the environment. Nothing else reads process.env: everything else
+ * receives a Config. Defaults give the embedded mode (no service to install).
+ */
+export const configSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    APP_ROLE: z.enum(['all', 'web', 'worker', 'bots']).default('all'),
+    HOST: z.string().default('0.0.0.0'),
+    PORT: integer(3000, 0),
+    PUBLIC_URL: optionalString.pipe(z.url().optional()),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    DATA_DIR: z.string().default('./.data'),
+    DATABASE_URL: optionalString.pipe(z.url().optional()),
+    REDIS_URL: optionalString.pipe(z.url().optional()),
+    ADMIN_API_KEY: optionalString.pipe(z.string().min(24, 'must be at least 24 characters').optional()),
+    BILLING_PROVIDER_MODE: z.enum(['sandbox', 'mock', 'stripe']).default('sandbox'),
+    DEFAULT_CURRENCY: z
+      .string()
+      .regex(/^[a-z]{3}$/, 'must be a lower-case ISO 4217 code')
+      .default('usd'),
+    IDEMPOTENCY_PREFIX: z
+      .string()
+      .regex(/^[a-z0-9]{2,12}$/, 'must be 2-12 lower-case letters or digits')
+      .default('cm'),
+    STRIPE_SECRET_KEY: optionalString,
+    STRIPE_WEBHOOK_SECRET: optionalString,
+    STRIPE_API_BASE: optionalString.pipe(z.url().optional()),
+    SANDBOX_WEBHOOK_SECRET: z.string().min(16).default('sandbox_whsec_local_development_only'),
+    WEBHOOK_TOLERANCE_SECONDS: integer(300, 1),
+    WEBHOOK_MAX_ATTEMPTS: integer(8, 1),
+    WEBHOOK_RETRY_BASE_MS: integer(5000, 1),
+    WEBHOOK_SWEEP_CRON: z.string().default('*/15 * * * * *'),
+    GRACE_PERIOD_DAYS: integer(3),
+    RENEWAL_LEEWAY_HOURS: integer(48),
+    VAULT_CONTRIBUTION_BPS: integer(1000).pipe(z.number().max(10_000)),
+    ENTITLEMENT_CACHE_TTL_SECONDS: integer(300, 1),
+    ENTITLEMENT_LOCAL_CACHE_TTL_MS: integer(5000, 0),
+    BODY_LIMIT_BYTES: integer(1_048_576, 1024),
+    CHECKOUT_TOKEN_TTL_MINUTES: integer(60, 1),
+    SEED_CATALOG: booleanFlag(true),
+  })
+  .superRefine((config, context) => {
+    if (config.BILLING_PROVIDER_MODE === 'stripe') {
+      if (!config.STRIPE_SECRET_KEY)
+        context.addIssue({ code: 'custom', path: ['STRIPE_SECRET_KEY'], message: 'required when BILLING_PROVIDER_MODE=stripe' });
+      if (!config.STRIPE_WEBHOOK_SECRET)
+        context.addIssue({
+          code: 'custom',
+          path: ['STRIPE_WEBHOOK_SECRET'],
+          message: 'required when BILLING_PROVIDER_MODE=stripe',
+        });
+    }
+    if (config.NODE_ENV === 'production' && !config.ADMIN_API_KEY)
+      context.addIssue({ code: 'custom', path: ['ADMIN_API_KEY'], message: 'required when NODE_ENV=production' });
+  })
+  .transform((config) => ({
+    ...config,
+    PUBLIC_URL: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
+    STRIPE_WEBHOOK_SECRETS: (config.STRIPE_WEBHOOK_SECRET ?? '')
+      .split(',')
+      .map((secret) => secret.trim())
+      .filter(Boolean),
+  }));
+
+export type Config = z.output<typeof configSchema>;
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/** Parses the whole environment at once and names every bad variable, not just the first. */
+export function loadConfig(environment: Record<string, string | undefined> = process.env): Config {
+  const result = configSchema.safeParse(environment);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`),
+    );
+  }
+  return result.data;
+}

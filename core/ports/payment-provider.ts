@@ -1,0 +1,186 @@
+/**
+ * What core needs from a payment provider. Provider types (Stripe objects, BTCPay
+ * invoices) stop at the adapter: everything crossing this port is ours.
+ */
+export type ProviderName = 'stripe' | 'sandbox';
+
+export type IncomingHeaders = Record<string, string | string[] | undefined>;
+
+export type SubscriptionStatus =
+  | 'trialing'
+  | 'active'
+  | 'past_due'
+  | 'canceled'
+  | 'unpaid'
+  | 'incomplete'
+  | 'incomplete_expired'
+  | 'paused';
+
+export interface PriceReference {
+  /** Our price id (plan_prices.id), when the provider object tells us (metadata). */
+  planPriceId: string | null;
+  /** The provider's own price id (Stripe `price_…`), resolved to ours through plan_prices. */
+  providerPriceId: string | null;
+  quantity: number;
+}
+
+/** The provider's current view of a subscription, already in our terms. */
+export interface SubscriptionSnapshot {
+  providerSubscriptionId: string;
+  providerCustomerId: string | null;
+  /** Our user id, from the metadata we set at checkout. */
+  userId: string | null;
+  status: SubscriptionStatus;
+  /** All items; core tells the tier from the add-ons through the catalog. */
+  items: PriceReference[];
+  cancelAtPeriodEnd: boolean;
+  currentPeriodStart: Date | null;
+  currentPeriodEnd: Date | null;
+  trialEnd: Date | null;
+  canceledAt: Date | null;
+  endedAt: Date | null;
+  /** Monotonic knowledge stamp (ms). A snapshot with a smaller stamp never overwrites a larger one. */
+  observedAt: number;
+}
+
+/** Money that arrived: a paid subscription invoice or a one-time payment. */
+export interface PaymentFact {
+  /** Invoice id (subscriptions) or payment id (one-time); the business key of the purchase. */
+  providerPaymentId: string;
+  /** What refunds and disputes reference (Stripe: PaymentIntent id), when known. */
+  chargeReference: string | null;
+  kind: 'subscription' | 'one_time';
+  userId: string | null;
+  providerCustomerId: string | null;
+  providerSubscriptionId: string | null;
+  /** The items paid for (tier first when known). */
+  items: PriceReference[];
+  amountMinor: number;
+  currency: string;
+  paidAt: Date;
+  periodStart: Date | null;
+  periodEnd: Date | null;
+}
+
+export type NormalizedEvent =
+  | { kind: 'ignore'; reason: string }
+  | {
+      kind: 'checkout.completed';
+      providerSessionId: string;
+      /** Our checkout_sessions.id from metadata, when present. */
+      checkoutId: string | null;
+      userId: string | null;
+      providerCustomerId: string | null;
+      providerSubscriptionId: string | null;
+      /** One-time checkouts carry their payment here; subscription checkouts are paid by invoice. */
+      payment: PaymentFact | null;
+    }
+  | {
+      /** Something about a subscription changed: core fetches the current object and applies it. */
+      kind: 'subscription.changed';
+      providerSubscriptionId: string;
+      userId: string | null;
+      providerCustomerId: string | null;
+    }
+  | { kind: 'payment.succeeded'; payment: PaymentFact }
+  | {
+      kind: 'payment.failed';
+      providerPaymentId: string;
+      providerSubscriptionId: string | null;
+      providerCustomerId: string | null;
+      userId: string | null;
+      amountMinor: number;
+      currency: string;
+      occurredAt: Date;
+    }
+  | {
+      /** Cumulative refund state of one charge. */
+      kind: 'refund.updated';
+      chargeReference: string;
+      providerChargeId: string | null;
+      providerCustomerId: string | null;
+      amountRefundedMinor: number;
+      amountMinor: number;
+      currency: string;
+      occurredAt: Date;
+    }
+  | {
+      kind: 'dispute.updated';
+      providerDisputeId: string;
+      chargeReference: string;
+      providerChargeId: string | null;
+      /** `open` while the bank decides; `won` restores access; `lost` is a forced refund. */
+      status: 'open' | 'won' | 'lost';
+      amountMinor: number;
+      currency: string;
+      occurredAt: Date;
+    };
+
+export interface VerifiedWebhook {
+  providerEventId: string;
+  eventType: string;
+  /** False for event types we do not handle: stored as ignored, answered 200. */
+  handled: boolean;
+}
+
+export interface CheckoutLine {
+  planId: string;
+  planName: string;
+  planPriceId: string;
+  /** Filled by ensurePrice for providers that need their own price objects. */
+  providerPriceId: string | null;
+  amountMinor: number;
+  currency: string;
+  interval: 'month' | 'year' | 'one_time';
+  quantity: number;
+}
+
+export interface CreateCheckoutInput {
+  checkoutId: string;
+  userId: string;
+  email: string | null;
+  providerCustomerId: string | null;
+  mode: 'subscription' | 'payment';
+  lines: CheckoutLine[];
+  successUrl: string;
+  cancelUrl: string;
+  idempotencyKey: string;
+  /** Copied to every provider object we can (session, subscription, payment). */
+  metadata: Record<string, string>;
+}
+
+export interface PaymentProvider {
+  readonly name: ProviderName;
+  /** Find or create the provider's customer for this user (one per user). */
+  ensureCustomer(input: {
+    userId: string;
+    email: string | null;
+    idempotencyKey: string;
+  }): Promise<{ providerCustomerId: string } | null>;
+  /** Make sure the provider has a price for ours; returns the provider's price id (or null if not needed). */
+  ensurePrice(line: Omit<CheckoutLine, 'providerPriceId' | 'quantity'>, idempotencyKey: string): Promise<string | null>;
+  createCheckout(input: CreateCheckoutInput): Promise<{ providerSessionId: string; url: string; expiresAt: Date }>;
+  /** Verifies the signature over the exact raw bytes; throws AppError `webhook_signature_invalid`. */
+  verifyWebhook(rawBody: Buffer, headers: IncomingHeaders): VerifiedWebhook;
+  /** Turns a stored, verified payload into our event. May call the provider for missing links. */
+  parseEvent(payload: string): Promise<NormalizedEvent>;
+  fetchSubscription(providerSubscriptionId: string): Promise<SubscriptionSnapshot | null>;
+  changePlan(input: {
+    providerSubscriptionId: string;
+    line: CheckoutLine;
+    prorate: boolean;
+    idempotencyKey: string;
+  }): Promise<SubscriptionSnapshot>;
+  cancel(input: {
+    providerSubscriptionId: string;
+    atPeriodEnd: boolean;
+    idempotencyKey: string;
+  }): Promise<SubscriptionSnapshot>;
+  refund(input: {
+    providerPaymentId: string;
+    chargeReference: string | null;
+    amountMinor: number | null;
+    idempotencyKey: string;
+  }): Promise<{ providerRefundId: string }>;
+  createPortalSession(input: { providerCustomerId: string; returnUrl: string }): Promise<{ url: string } | null>;
+}

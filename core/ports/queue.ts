@@ -1,0 +1,22 @@
+/**
+ * A nudge to do work, never the record of it: the database holds what must happen, and
+ * sweepers re-enqueue anything a lost job dropped. Handlers must therefore be idempotent.
+ */
+export interface EnqueueOptions {
+  /** Same jobId while a job is waiting: the second enqueue is a no-op. */
+  jobId?: string;
+  delayMs?: number;
+}
+
+export type JobHandler = (payload: unknown) => Promise<void>;
+
+export interface Queue {
+  enqueue(name: string, payload: unknown, options?: EnqueueOptions): Promise<void>;
+  /** Starts consuming jobs with the given handlers (only in processes that run workers). */
+  startWorker(handlers: Map<string, JobHandler>): Promise<void>;
+  /** Jobs waiting or running, for /metrics. */
+  depth(): Promise<number>;
+  /** Resolves when nothing is waiting, delayed or running (in-process queue; tests). */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
