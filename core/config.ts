@@ -54,6 +54,7 @@ export const configSchema = z
     BODY_LIMIT_BYTES: integer(1_048_576, 1024),
     CHECKOUT_TOKEN_TTL_MINUTES: integer(60, 1),
     SEED_CATALOG: booleanFlag(true),
+    MIGRATE_ON_START: booleanFlag(true),
   })
   .superRefine((config, context) => {
     if (config.BILLING_PROVIDER_MODE === 'stripe') {

@@ -1,7 +1,8 @@
 /** A namespaced key-value cache with TTLs. Never the source of truth: a miss must be safe. */
 export interface Cache {
   get<T>(namespace: string, key: string): Promise<T | undefined>;
-  set<T>(namespace: string, key: string, value: T, ttlSeconds: number): Promise<void>;
+  /** `onlyIfAbsent` lets a reader fill a miss without overwriting a fresher value a writer just set. */
+  set<T>(namespace: string, key: string, value: T, ttlSeconds: number, options?: { onlyIfAbsent?: boolean }): Promise<void>;
   delete(namespace: string, key: string): Promise<void>;
   /** Atomically adds `by` and returns the new value; the TTL is set when the key is created. */
   incr(namespace: string, key: string, by: number, ttlSeconds: number): Promise<number>;

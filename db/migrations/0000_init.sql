@@ -44,6 +44,7 @@ CREATE TABLE "entitlements" (
 	"features" jsonb NOT NULL,
 	"quotas" jsonb NOT NULL,
 	"expires_at" timestamp with time zone,
+	"recheck_at" timestamp with time zone,
 	"explanation" text NOT NULL,
 	"version" integer DEFAULT 1 NOT NULL,
 	"computed_at" timestamp with time zone NOT NULL
@@ -145,6 +146,7 @@ CREATE TABLE "billing_ledger" (
 	"id" bigserial PRIMARY KEY NOT NULL,
 	"entry_key" text NOT NULL,
 	"user_id" uuid,
+	"account" text NOT NULL,
 	"kind" text NOT NULL,
 	"amount_minor" bigint NOT NULL,
 	"currency" text NOT NULL,
@@ -218,7 +220,7 @@ CREATE INDEX "access_freezes_user_idx" ON "access_freezes" USING btree ("user_id
 CREATE UNIQUE INDEX "checkout_sessions_provider_session_unique" ON "checkout_sessions" USING btree ("provider","provider_session_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "checkout_sessions_idempotency_unique" ON "checkout_sessions" USING btree ("idempotency_key");--> statement-breakpoint
 CREATE UNIQUE INDEX "checkout_sessions_open_intent_unique" ON "checkout_sessions" USING btree ("intent_key") WHERE "checkout_sessions"."status" in ('creating', 'open');--> statement-breakpoint
-CREATE INDEX "entitlements_expires_idx" ON "entitlements" USING btree ("expires_at");--> statement-breakpoint
+CREATE INDEX "entitlements_recheck_idx" ON "entitlements" USING btree ("recheck_at");--> statement-breakpoint
 CREATE INDEX "manual_grants_user_idx" ON "manual_grants" USING btree ("user_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "provider_customers_user_unique" ON "provider_customers" USING btree ("provider","user_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "provider_customers_external_unique" ON "provider_customers" USING btree ("provider","provider_customer_id");--> statement-breakpoint

@@ -195,11 +195,13 @@ export const entitlements = pgTable(
     features: jsonb('features').$type<string[]>().notNull(),
     quotas: jsonb('quotas').$type<Record<string, number>>().notNull(),
     expiresAt: timestamp('expires_at', { withTimezone: true }),
+    /** The next moment time alone changes this result (a period, grace or grant ends); swept then. */
+    recheckAt: timestamp('recheck_at', { withTimezone: true }),
     /** One sentence for `/why`. */
     explanation: text('explanation').notNull(),
     /** Bumped on every change so caches can tell old from new. */
     version: integer('version').notNull().default(1),
     computedAt: timestamp('computed_at', { withTimezone: true }).notNull(),
   },
-  (table) => [index('entitlements_expires_idx').on(table.expiresAt)],
+  (table) => [index('entitlements_recheck_idx').on(table.recheckAt)],
 );

@@ -11,6 +11,8 @@ export const billingLedger = pgTable(
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     entryKey: text('entry_key').notNull(),
     userId: uuid('user_id'),
+    /** `revenue` (money from members) or `vault` (the share set aside for the community vault). */
+    account: text('account').notNull(),
     /** `payment`, `refund`, `dispute`, `dispute_reversal`, `vault_contribution`, `vault_reversal`. */
     kind: text('kind').notNull(),
     /** Signed integer minor units: money in is positive, money out negative. */

@@ -1,0 +1,69 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Executor } from '../../db/client.js';
+import { subscriptions } from '../../db/schema/index.js';
+import { notYet } from '../errors.js';
+import type { SubscriptionSnapshot } from '../ports/payment-provider.js';
+import { resolvePriceItems } from './resolve-price-items.js';
+import { resolveUserId } from './resolve-user.js';
+
+/**
+ * Stores the provider's current view of a subscription. Arrival order does not matter: a
+ * snapshot observed earlier than the stored one is dropped by the database itself.
+ * Returns the user whose facts changed (or null when nothing was written).
+ */
+export async function applySubscriptionSnapshot(
+  executor: Executor,
+  provider: string,
+  snapshot: SubscriptionSnapshot,
+  now: Date,
+): Promise<string | null> {
+  const userId = await resolveUserId(executor, provider, {
+    userId: snapshot.userId,
+    providerCustomerId: snapshot.providerCustomerId,
+    providerSubscriptionId: snapshot.providerSubscriptionId,
+  });
+  const items = await resolvePriceItems(executor, snapshot.items);
+  if (!items.tier)
+    throw notYet('subscription_without_tier', 'The subscription has no item that maps to a tier.', {
+      provider_subscription_id: snapshot.providerSubscriptionId,
+    });
+  const [existing] = await executor
+    .select()
+    .from(subscriptions)
+    .where(
+      and(eq(subscriptions.provider, provider), eq(subscriptions.providerSubscriptionId, snapshot.providerSubscriptionId)),
+    )
+    .for('update');
+  if (existing && existing.observedAt >= snapshot.observedAt) return null;
+  // Grace counts from the first time we saw it past due, not from each later update.
+  const pastDueSince = snapshot.status === 'past_due' ? (existing?.pastDueSince ?? now) : null;
+  const values = {
+    userId,
+    provider,
+    providerSubscriptionId: snapshot.providerSubscriptionId,
+    providerCustomerId: snapshot.providerCustomerId,
+    planId: items.tier.planId,
+    planPriceId: items.tier.planPriceId,
+    addons: items.addons,
+    status: snapshot.status,
+    cancelAtPeriodEnd: snapshot.cancelAtPeriodEnd,
+    currentPeriodStart: snapshot.currentPeriodStart,
+    currentPeriodEnd: snapshot.currentPeriodEnd,
+    trialEnd: snapshot.trialEnd,
+    canceledAt: snapshot.canceledAt,
+    endedAt: snapshot.endedAt,
+    pastDueSince,
+    observedAt: snapshot.observedAt,
+    updatedAt: now,
+  };
+  const written = await executor
+    .insert(subscriptions)
+    .values(values)
+    .onConflictDoUpdate({
+      target: [subscriptions.provider, subscriptions.providerSubscriptionId],
+      set: values,
+      setWhere: sql`${subscriptions.observedAt} < ${snapshot.observedAt}`,
+    })
+    .returning({ id: subscriptions.id });
+  return written.length ? userId : null;
+}

@@ -1,0 +1,69 @@
+import type { Transaction } from '../../../../db/client.js';
+import { addBillingIntervals } from './sandbox-billing-period.js';
+import { paymentNotFound, subscriptionNotFound, subscriptionStateConflict } from './sandbox-errors.js';
+import { type SandboxFields, sandboxLinesTotal } from './sandbox-objects.js';
+import { readSandboxObject, type SandboxRecord } from './sandbox-store.js';
+
+export type SubscriptionRecord = SandboxRecord<'subscription'>;
+export type SubscriptionFields = SandboxFields<'subscription'>;
+
+/** A payment for one period of a subscription, carrying its lines and metadata like an invoice. */
+export function subscriptionPaymentFields(
+  subscriptionId: string,
+  subscription: SubscriptionFields,
+  input: { status: 'succeeded' | 'failed'; amountMinor: number; periodStart: number; periodEnd: number; now: number },
+): SandboxFields<'payment'> {
+  return {
+    kind: 'subscription',
+    status: input.status,
+    customer: subscription.customer,
+    subscription: subscriptionId,
+    checkout: subscription.checkout,
+    lines: subscription.lines,
+    amount_minor: input.amountMinor,
+    currency: subscription.currency,
+    amount_refunded_minor: 0,
+    metadata: subscription.metadata,
+    period_start: input.periodStart,
+    period_end: input.periodEnd,
+    paid_at: input.status === 'succeeded' ? input.now : null,
+    failed_at: input.status === 'failed' ? input.now : null,
+    attempt_count: 1,
+    created: input.now,
+  };
+}
+
+export const nextPeriod = (subscription: SubscriptionFields) => {
+  const periodNumber = subscription.period_number + 1;
+  return {
+    period_number: periodNumber,
+    current_period_start: subscription.current_period_end,
+    current_period_end: addBillingIntervals(subscription.billing_cycle_anchor, subscription.interval, periodNumber + 1),
+  };
+};
+
+/** The next period's price plus pending proration; a credit larger than the price carries over. */
+export const chargeForNextPeriod = (subscription: SubscriptionFields) => {
+  const owed = sandboxLinesTotal(subscription.lines) + subscription.pending_proration_minor;
+  return { amountMinor: Math.max(0, owed), remainingProrationMinor: Math.min(0, owed) };
+};
+
+export async function lockSubscription(transaction: Transaction, subscriptionId: string): Promise<SubscriptionRecord> {
+  const subscription = await readSandboxObject(transaction, 'subscription', subscriptionId, { forUpdate: true });
+  if (!subscription) throw subscriptionNotFound(subscriptionId);
+  return subscription;
+}
+
+export function refuseWhenEnded(subscription: SubscriptionRecord): void {
+  if (subscription.data.status === 'canceled')
+    throw subscriptionStateConflict(subscription.id, 'canceled', `Sandbox subscription ${subscription.id} has ended.`);
+}
+
+/** The failed payment a past-due subscription owes, locked; anything else is a state conflict. */
+export async function lockOverduePayment(transaction: Transaction, subscription: SubscriptionRecord) {
+  const paymentId = subscription.data.latest_payment;
+  const payment = paymentId ? await readSandboxObject(transaction, 'payment', paymentId, { forUpdate: true }) : null;
+  if (paymentId && !payment) throw paymentNotFound(paymentId);
+  if (payment?.data.status === 'failed') return payment;
+  throw subscriptionStateConflict(subscription.id, subscription.data.status, 'There is no overdue payment.');
+}

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { AppError } from '../../../errors.js';
+import type { SubscriptionSnapshot } from '../../../ports/payment-provider.js';
+import { metadataKeys } from '../../metadata-keys.js';
+
+const nullableNumber = z
+  .number()
+  .nullable()
+  .optional()
+  .transform((value) => value ?? null);
+const metadata = z
+  .record(z.string(), z.string())
+  .nullable()
+  .optional()
+  .transform((value) => value ?? {});
+
+const subscriptionSchema = z.object({
+  id: z.string(),
+  customer: z
+    .union([z.string(), z.object({ id: z.string() }).transform((customer) => customer.id)])
+    .nullable()
+    .optional()
+    .transform((value) => value ?? null),
+  status: z.enum([
+    'trialing',
+    'active',
+    'past_due',
+    'canceled',
+    'unpaid',
+    'incomplete',
+    'incomplete_expired',
+    'paused',
+  ]),
+  metadata,
+  cancel_at_period_end: z.boolean(),
+  cancel_at: nullableNumber,
+  /** Top-level periods exist only before API 2025-03-31.basil; items carry them since. */
+  current_period_start: nullableNumber,
+  current_period_end: nullableNumber,
+  trial_end: nullableNumber,
+  canceled_at: nullableNumber,
+  ended_at: nullableNumber,
+  items: z.object({
+    data: z.array(
+      z.object({
+        id: z.string(),
+        quantity: nullableNumber,
+        current_period_start: nullableNumber,
+        current_period_end: nullableNumber,
+        price: z.object({ id: z.string(), metadata }),
+      }),
+    ),
+  }),
+});
+export type StripeSubscriptionPayload = z.infer<typeof subscriptionSchema>;
+
+export const parseStripeSubscription = (value: unknown): StripeSubscriptionPayload => {
+  const parsed = subscriptionSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw new AppError('provider_response_invalid', 'Stripe returned a subscription we cannot read', {
+    status: 502,
+    context: {
+      provider: 'stripe',
+      issues: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
+    },
+    cause: parsed.error,
+  });
+};
+
+/** Stripe's subscription in our terms; `observedAt` is when we read it. */
+export const subscriptionSnapshot = (value: unknown, observedAt: number): SubscriptionSnapshot => {
+  const subscription = parseStripeSubscription(value);
+  const firstItem = subscription.items.data[0];
+  return {
+    providerSubscriptionId: subscription.id,
+    providerCustomerId: subscription.customer,
+    userId: subscription.metadata[metadataKeys.userId] ?? null,
+    status: subscription.status,
+    items: subscription.items.data.map((item) => ({
+      planPriceId: item.price.metadata[metadataKeys.planPriceId] ?? null,
+      providerPriceId: item.price.id,
+      quantity: item.quantity ?? 1,
+    })),
+    // The portal schedules cancellations with `cancel_at` rather than the flag; both end access.
+    cancelAtPeriodEnd: subscription.cancel_at_period_end || subscription.cancel_at !== null,
+    currentPeriodStart: optionalDate(firstItem?.current_period_start ?? subscription.current_period_start),
+    currentPeriodEnd: optionalDate(firstItem?.current_period_end ?? subscription.current_period_end),
+    trialEnd: optionalDate(subscription.trial_end),
+    canceledAt: optionalDate(subscription.canceled_at),
+    endedAt: optionalDate(subscription.ended_at),
+    observedAt,
+  };
+};
+
+const optionalDate = (seconds: number | null): Date | null => (seconds === null ? null : new Date(seconds * 1000));

@@ -1,0 +1,202 @@
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import type { Database } from '../../db/client.js';
+import { providerCustomers, purchases, subscriptions } from '../../db/schema/index.js';
+import { recordAudit } from '../audit/record-audit.js';
+import type { CatalogService } from '../catalog/catalog-service.js';
+import type { EntitlementChange, EntitlementService } from '../entitlements/entitlement-service.js';
+import { badRequest, conflict, notFound } from '../errors.js';
+import type { Clock } from '../ports/clock.js';
+import type { PaymentProvider, SubscriptionSnapshot } from '../ports/payment-provider.js';
+import { applySubscriptionSnapshot } from './apply-subscription-snapshot.js';
+
+type SubscriptionRow = typeof subscriptions.$inferSelect;
+
+const liveStatuses = ['trialing', 'active', 'past_due', 'unpaid', 'incomplete', 'paused'];
+
+export const describeSubscription = (row: SubscriptionRow) => ({
+  id: row.id,
+  provider: row.provider,
+  provider_subscription_id: row.providerSubscriptionId,
+  plan_id: row.planId,
+  plan_price_id: row.planPriceId,
+  addons: row.addons,
+  status: row.status,
+  cancel_at_period_end: row.cancelAtPeriodEnd,
+  current_period_start: row.currentPeriodStart?.toISOString() ?? null,
+  current_period_end: row.currentPeriodEnd?.toISOString() ?? null,
+  trial_end: row.trialEnd?.toISOString() ?? null,
+  canceled_at: row.canceledAt?.toISOString() ?? null,
+  ended_at: row.endedAt?.toISOString() ?? null,
+});
+
+/** Member self-service and moderator money operations that start on our side. */
+export function createSubscriptionService(deps: {
+  db: Database;
+  catalog: CatalogService;
+  entitlements: EntitlementService;
+  providers: ReadonlyMap<string, PaymentProvider>;
+  idempotencyPrefix: string;
+  clock: Clock;
+}) {
+  const { db } = deps;
+
+  const providerOf = (name: string) => {
+    const provider = deps.providers.get(name);
+    if (!provider) throw badRequest('provider_not_configured', `The ${name} provider is not configured.`);
+    return provider;
+  };
+
+  async function currentSubscription(userId: string): Promise<SubscriptionRow | undefined> {
+    const [row] = await db
+      .select()
+      .from(subscriptions)
+      .where(and(eq(subscriptions.userId, userId), inArray(subscriptions.status, liveStatuses)))
+      .orderBy(desc(subscriptions.updatedAt))
+      .limit(1);
+    return row;
+  }
+
+  async function requireSubscription(userId: string) {
+    const row = await currentSubscription(userId);
+    if (!row) throw notFound('subscription_not_found', 'This member has no live subscription.', { user_id: userId });
+    return row;
+  }
+
+  /** What the provider answered is applied at once; its webhook later changes nothing. */
+  async function applyNow(provider: string, snapshot: SubscriptionSnapshot) {
+    const changes: EntitlementChange[] = [];
+    await db.transaction(async (transaction) => {
+      const userId = await applySubscriptionSnapshot(transaction, provider, snapshot, deps.clock.now());
+      if (!userId) return;
+      const { view, changed } = await deps.entitlements.recompute(transaction, userId);
+      if (changed) changes.push({ userId, version: view.version, view });
+    });
+    await deps.entitlements.publish(changes);
+  }
+
+  return {
+    currentSubscription,
+
+    async status(userId: string) {
+      const subscription = await currentSubscription(userId);
+      const [latest] = subscription
+        ? [subscription]
+        : await db
+            .select()
+            .from(subscriptions)
+            .where(eq(subscriptions.userId, userId))
+            .orderBy(desc(subscriptions.updatedAt))
+            .limit(1);
+      const entitlements = await deps.entitlements.get(userId);
+      return {
+        user_id: userId,
+        subscription: latest ? describeSubscription(latest) : null,
+        entitlements,
+      };
+    },
+
+    async changePlan(input: { userId: string; planId: string; prorate: boolean }, actor: string) {
+      const subscription = await requireSubscription(input.userId);
+      if (subscription.planId === input.planId)
+        throw conflict('plan_unchanged', 'The subscription is already on this plan.');
+      const plan = await deps.catalog.getPlan(input.planId);
+      if (!plan.active || plan.kind !== 'tier' || plan.contactSales)
+        throw badRequest('plan_not_purchasable', `Plan "${plan.id}" cannot be switched to.`);
+      const currentPrice = subscription.planPriceId ? await deps.catalog.getPrice(subscription.planPriceId) : undefined;
+      const interval = currentPrice?.interval ?? 'month';
+      const price = plan.prices.find((each) => each.active && each.interval === interval);
+      if (!price) throw badRequest('price_not_available', `Plan "${plan.id}" has no ${interval} price.`);
+      const provider = providerOf(subscription.provider);
+      const line = {
+        planId: plan.id,
+        planName: plan.name,
+        planPriceId: price.id,
+        providerPriceId: null as string | null,
+        amountMinor: price.amountMinor,
+        currency: price.currency,
+        interval: price.interval as 'month' | 'year',
+        quantity: 1,
+      };
+      line.providerPriceId = await provider.ensurePrice(line, `${deps.idempotencyPrefix}-price-${price.id}`);
+      if (line.providerPriceId && provider.name === 'stripe')
+        await deps.catalog.rememberStripePrice(price.id, line.providerPriceId);
+      const snapshot = await provider.changePlan({
+        providerSubscriptionId: subscription.providerSubscriptionId,
+        line,
+        prorate: input.prorate,
+        idempotencyKey: `${deps.idempotencyPrefix}-change-${subscription.id}-${price.id}-${subscription.observedAt}`,
+      });
+      await applyNow(subscription.provider, snapshot);
+      await recordAudit(db, {
+        actor,
+        action: 'subscription.plan_changed',
+        subjectType: 'subscription',
+        subjectId: subscription.id,
+        details: { from: subscription.planId, to: plan.id, prorate: input.prorate },
+      });
+      return this.status(input.userId);
+    },
+
+    async cancel(input: { userId: string; atPeriodEnd: boolean }, actor: string) {
+      const subscription = await requireSubscription(input.userId);
+      const provider = providerOf(subscription.provider);
+      const snapshot = await provider.cancel({
+        providerSubscriptionId: subscription.providerSubscriptionId,
+        atPeriodEnd: input.atPeriodEnd,
+        idempotencyKey: `${deps.idempotencyPrefix}-cancel-${subscription.id}-${input.atPeriodEnd ? 'period-end' : 'now'}`,
+      });
+      await applyNow(subscription.provider, snapshot);
+      await recordAudit(db, {
+        actor,
+        action: 'subscription.canceled',
+        subjectType: 'subscription',
+        subjectId: subscription.id,
+        details: { at_period_end: input.atPeriodEnd },
+      });
+      return this.status(input.userId);
+    },
+
+    async portal(input: { userId: string; returnUrl: string }) {
+      const subscription = await currentSubscription(input.userId);
+      const providerName = subscription?.provider ?? 'stripe';
+      const [customer] = await db
+        .select()
+        .from(providerCustomers)
+        .where(and(eq(providerCustomers.userId, input.userId), eq(providerCustomers.provider, providerName)));
+      if (!customer) throw notFound('customer_not_found', 'This member has no billing account yet.');
+      const session = await providerOf(providerName).createPortalSession({
+        providerCustomerId: customer.providerCustomerId,
+        returnUrl: input.returnUrl,
+      });
+      if (!session) throw badRequest('portal_not_available', `The ${providerName} provider has no billing portal.`);
+      return { url: session.url, provider: providerName };
+    },
+
+    /** Asks the provider to refund; the ledger and access change when its refund webhook arrives. */
+    async refund(input: { purchaseId: string; amountMinor: number | null; reason: string }, actor: string) {
+      const [purchase] = await db.select().from(purchases).where(eq(purchases.id, input.purchaseId));
+      if (!purchase) throw notFound('payment_not_found', `No payment with id "${input.purchaseId}".`);
+      const refundable = purchase.amountMinor - purchase.amountRefundedMinor;
+      const amount = input.amountMinor ?? refundable;
+      if (refundable <= 0) throw conflict('payment_already_refunded', 'This payment is already fully refunded.');
+      if (amount <= 0 || amount > refundable)
+        throw badRequest('refund_amount_invalid', `The refund must be between 1 and ${refundable} minor units.`);
+      const result = await providerOf(purchase.provider).refund({
+        providerPaymentId: purchase.providerPaymentId,
+        chargeReference: purchase.chargeReference,
+        amountMinor: input.amountMinor === null ? null : amount,
+        idempotencyKey: `${deps.idempotencyPrefix}-refund-${purchase.id}-${purchase.amountRefundedMinor}-${amount}`,
+      });
+      await recordAudit(db, {
+        actor,
+        action: 'payment.refund_requested',
+        subjectType: 'purchase',
+        subjectId: purchase.id,
+        details: { amount_minor: amount, reason: input.reason, provider_refund_id: result.providerRefundId },
+      });
+      return { payment_id: purchase.id, amount_minor: amount, provider_refund_id: result.providerRefundId };
+    },
+  };
+}
+
+export type SubscriptionService = ReturnType<typeof createSubscriptionService>;

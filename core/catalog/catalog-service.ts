@@ -1,0 +1,188 @@
+import { and, asc, eq } from 'drizzle-orm';
+import type { Database, Executor } from '../../db/client.js';
+import { planPrices, plans } from '../../db/schema/index.js';
+import { recordAudit } from '../audit/record-audit.js';
+import { conflict, notFound } from '../errors.js';
+import { defaultCatalog } from './default-catalog.js';
+import type { CreatePlanInput, PriceInput, UpdatePlanInput } from './plan-schemas.js';
+
+export type PlanRow = typeof plans.$inferSelect;
+export type PriceRow = typeof planPrices.$inferSelect;
+export type PlanWithPrices = PlanRow & { prices: PriceRow[] };
+
+const priceId = (planId: string, interval: string, currency: string, version: number) =>
+  `${planId}_${interval}_${currency}_v${version}`;
+
+export function createCatalogService(deps: { db: Database; defaultCurrency: string }) {
+  const { db, defaultCurrency } = deps;
+
+  async function insertPriceVersion(executor: Executor, planId: string, price: PriceInput) {
+    const currency = price.currency ?? defaultCurrency;
+    const existing = await executor
+      .select()
+      .from(planPrices)
+      .where(
+        and(eq(planPrices.planId, planId), eq(planPrices.interval, price.interval), eq(planPrices.currency, currency)),
+      );
+    const version = existing.reduce((highest, row) => Math.max(highest, row.version), 0) + 1;
+    await executor
+      .update(planPrices)
+      .set({ active: false })
+      .where(
+        and(eq(planPrices.planId, planId), eq(planPrices.interval, price.interval), eq(planPrices.currency, currency)),
+      );
+    const [row] = await executor
+      .insert(planPrices)
+      .values({
+        id: priceId(planId, price.interval, currency, version),
+        planId,
+        interval: price.interval,
+        amountMinor: price.amount_minor,
+        currency,
+        version,
+        accessDays: price.access_days ?? null,
+        active: true,
+      })
+      .returning();
+    return row!;
+  }
+
+  const withPrices = (planRows: PlanRow[], priceRows: PriceRow[]): PlanWithPrices[] =>
+    planRows.map((plan) => ({ ...plan, prices: priceRows.filter((price) => price.planId === plan.id) }));
+
+  return {
+    /** Inserts the default catalog where missing; never overwrites what moderators changed. */
+    async seed() {
+      await db.transaction(async (transaction) => {
+        for (const plan of defaultCatalog) {
+          const inserted = await transaction
+            .insert(plans)
+            .values({
+              id: plan.id,
+              kind: plan.kind,
+              name: plan.name,
+              description: plan.description,
+              rank: plan.rank,
+              features: plan.features,
+              quotas: plan.quotas,
+              contactSales: plan.contactSales ?? false,
+            })
+            .onConflictDoNothing()
+            .returning({ id: plans.id });
+          if (inserted.length === 0) continue;
+          for (const price of plan.prices) {
+            await transaction
+              .insert(planPrices)
+              .values({
+                id: priceId(plan.id, price.interval, defaultCurrency, 1),
+                planId: plan.id,
+                interval: price.interval,
+                amountMinor: price.amountMinor,
+                currency: defaultCurrency,
+                version: 1,
+                accessDays: price.accessDays ?? null,
+              })
+              .onConflictDoNothing();
+          }
+        }
+      });
+    },
+
+    async listPlans(options: { includeInactive?: boolean } = {}): Promise<PlanWithPrices[]> {
+      const planRows = await db
+        .select()
+        .from(plans)
+        .where(options.includeInactive ? undefined : eq(plans.active, true))
+        .orderBy(asc(plans.kind), asc(plans.rank), asc(plans.id));
+      const priceRows = await db
+        .select()
+        .from(planPrices)
+        .where(options.includeInactive ? undefined : eq(planPrices.active, true))
+        .orderBy(asc(planPrices.planId), asc(planPrices.interval), asc(planPrices.version));
+      return withPrices(planRows, priceRows);
+    },
+
+    async getPlan(id: string, executor: Executor = db): Promise<PlanWithPrices> {
+      const [plan] = await executor.select().from(plans).where(eq(plans.id, id));
+      if (!plan) throw notFound('plan_not_found', `No plan with id "${id}".`, { plan_id: id });
+      const priceRows = await executor.select().from(planPrices).where(eq(planPrices.planId, id));
+      return { ...plan, prices: priceRows };
+    },
+
+    async getPrice(id: string, executor: Executor = db): Promise<PriceRow> {
+      const [price] = await executor.select().from(planPrices).where(eq(planPrices.id, id));
+      if (!price) throw notFound('price_not_found', `No price with id "${id}".`, { price_id: id });
+      return price;
+    },
+
+    async findPriceByStripeId(stripePriceId: string, executor: Executor = db): Promise<PriceRow | undefined> {
+      const [price] = await executor.select().from(planPrices).where(eq(planPrices.stripePriceId, stripePriceId));
+      return price;
+    },
+
+    async rememberStripePrice(id: string, stripePriceId: string) {
+      await db.update(planPrices).set({ stripePriceId }).where(eq(planPrices.id, id));
+    },
+
+    /** Every plan keyed by id: what the entitlement function needs to read quotas and features. */
+    async planIndex(executor: Executor = db): Promise<Map<string, PlanRow>> {
+      const rows = await executor.select().from(plans);
+      return new Map(rows.map((row) => [row.id, row]));
+    },
+
+    async createPlan(input: CreatePlanInput, actor: string): Promise<PlanWithPrices> {
+      return db.transaction(async (transaction) => {
+        const inserted = await transaction
+          .insert(plans)
+          .values({
+            id: input.id,
+            kind: input.kind,
+            name: input.name,
+            description: input.description,
+            rank: input.rank,
+            features: input.features,
+            quotas: input.quotas,
+            contactSales: input.contact_sales,
+          })
+          .onConflictDoNothing()
+          .returning();
+        if (inserted.length === 0) throw conflict('plan_exists', `A plan with id "${input.id}" already exists.`);
+        for (const price of input.prices) await insertPriceVersion(transaction, input.id, price);
+        await recordAudit(transaction, {
+          actor,
+          action: 'plan.created',
+          subjectType: 'plan',
+          subjectId: input.id,
+          details: { input },
+        });
+        return this.getPlan(input.id, transaction);
+      });
+    },
+
+    async updatePlan(id: string, input: UpdatePlanInput, actor: string): Promise<PlanWithPrices> {
+      return db.transaction(async (transaction) => {
+        const before = await this.getPlan(id, transaction);
+        const { prices, contact_sales: contactSales, ...fields } = input;
+        await transaction
+          .update(plans)
+          .set({
+            ...fields,
+            ...(contactSales === undefined ? {} : { contactSales }),
+            updatedAt: new Date(),
+          })
+          .where(eq(plans.id, id));
+        for (const price of prices ?? []) await insertPriceVersion(transaction, id, price);
+        await recordAudit(transaction, {
+          actor,
+          action: 'plan.updated',
+          subjectType: 'plan',
+          subjectId: id,
+          details: { input, before: { ...before, prices: before.prices.filter((price) => price.active) } },
+        });
+        return this.getPlan(id, transaction);
+      });
+    },
+  };
+}
+
+export type CatalogService = ReturnType<typeof createCatalogService>;

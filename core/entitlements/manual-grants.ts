@@ -1,0 +1,116 @@
+import { and, desc, eq, isNull } from 'drizzle-orm';
+import type { Database } from '../../db/client.js';
+import { manualGrants, users } from '../../db/schema/index.js';
+import { recordAudit } from '../audit/record-audit.js';
+import type { CatalogService } from '../catalog/catalog-service.js';
+import { badRequest, conflict, notFound } from '../errors.js';
+import type { Clock } from '../ports/clock.js';
+import type { EntitlementChange, EntitlementService } from './entitlement-service.js';
+
+const dayMs = 86_400_000;
+
+const describeGrant = (row: typeof manualGrants.$inferSelect) => ({
+  id: row.id,
+  user_id: row.userId,
+  plan_id: row.planId,
+  reason: row.reason,
+  granted_by: row.grantedBy,
+  starts_at: row.startsAt.toISOString(),
+  expires_at: row.expiresAt?.toISOString() ?? null,
+  revoked_at: row.revokedAt?.toISOString() ?? null,
+  revoked_by: row.revokedBy,
+});
+
+/** Access given or taken by a moderator: audited in the same transaction, and it expires. */
+export function createManualGrants(deps: {
+  db: Database;
+  catalog: CatalogService;
+  entitlements: EntitlementService;
+  clock: Clock;
+}) {
+  const { db } = deps;
+
+  async function changeAndRecompute<T>(
+    userId: string,
+    change: (transaction: Parameters<Parameters<Database['transaction']>[0]>[0]) => Promise<T>,
+  ) {
+    const changes: EntitlementChange[] = [];
+    const result = await db.transaction(async (transaction) => {
+      const value = await change(transaction);
+      const { view, changed } = await deps.entitlements.recompute(transaction, userId);
+      if (changed) changes.push({ userId, version: view.version, view });
+      return value;
+    });
+    await deps.entitlements.publish(changes);
+    return result;
+  }
+
+  return {
+    async grant(
+      input: { userId: string; planId: string; days: number | null; expiresAt: Date | null; reason: string },
+      actor: string,
+    ) {
+      const [user] = await db.select({ id: users.id }).from(users).where(eq(users.id, input.userId));
+      if (!user) throw notFound('user_not_found', `No user with id "${input.userId}".`);
+      const plan = await deps.catalog.getPlan(input.planId);
+      if (plan.id === 'free') throw badRequest('grant_plan_invalid', 'Everyone has the free plan already.');
+      const now = deps.clock.now();
+      const expiresAt = input.expiresAt ?? (input.days === null ? null : new Date(now.getTime() + input.days * dayMs));
+      if (expiresAt && expiresAt <= now) throw badRequest('grant_expiry_in_past', 'The grant would already be over.');
+      return changeAndRecompute(input.userId, async (transaction) => {
+        const [row] = await transaction
+          .insert(manualGrants)
+          .values({
+            userId: input.userId,
+            planId: plan.id,
+            reason: input.reason,
+            grantedBy: actor,
+            startsAt: now,
+            expiresAt,
+          })
+          .returning();
+        await recordAudit(transaction, {
+          actor,
+          action: 'grant.created',
+          subjectType: 'user',
+          subjectId: input.userId,
+          details: { grant_id: row!.id, plan_id: plan.id, expires_at: expiresAt?.toISOString() ?? null, reason: input.reason },
+        });
+        return describeGrant(row!);
+      });
+    },
+
+    async revoke(grantId: string, reason: string, actor: string) {
+      const [existing] = await db.select().from(manualGrants).where(eq(manualGrants.id, grantId));
+      if (!existing) throw notFound('grant_not_found', `No grant with id "${grantId}".`);
+      if (existing.revokedAt) throw conflict('grant_already_revoked', 'This grant was already revoked.');
+      return changeAndRecompute(existing.userId, async (transaction) => {
+        const [row] = await transaction
+          .update(manualGrants)
+          .set({ revokedAt: deps.clock.now(), revokedBy: actor })
+          .where(and(eq(manualGrants.id, grantId), isNull(manualGrants.revokedAt)))
+          .returning();
+        if (!row) throw conflict('grant_already_revoked', 'This grant was already revoked.');
+        await recordAudit(transaction, {
+          actor,
+          action: 'grant.revoked',
+          subjectType: 'user',
+          subjectId: existing.userId,
+          details: { grant_id: grantId, reason },
+        });
+        return describeGrant(row);
+      });
+    },
+
+    async list(userId: string) {
+      const rows = await db
+        .select()
+        .from(manualGrants)
+        .where(eq(manualGrants.userId, userId))
+        .orderBy(desc(manualGrants.createdAt));
+      return rows.map(describeGrant);
+    },
+  };
+}
+
+export type ManualGrants = ReturnType<typeof createManualGrants>;

@@ -1,0 +1,264 @@
+import { randomUUID } from 'node:crypto';
+import cron from 'node-cron';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { createDatabase, type DatabaseHandle } from '../db/client.js';
+import { createBullmqQueue } from './adapters/bullmq-queue.js';
+import { createInProcessQueue } from './adapters/in-process-queue.js';
+import { createMemoryCache } from './adapters/memory-cache.js';
+import { createRedisCache } from './adapters/redis-cache.js';
+import { buildRevenueReport } from './billing/revenue-report.js';
+import { createCheckoutService } from './billing/checkout-service.js';
+import { createSandboxProvider, type SandboxProvider } from './billing/providers/sandbox/sandbox-provider.js';
+import { createStripeProvider } from './billing/providers/stripe/stripe-provider.js';
+import { createSubscriptionService } from './billing/subscription-service.js';
+import { createCatalogService } from './catalog/catalog-service.js';
+import type { Config } from './config.js';
+import { createEntitlementService, entitlementsChangedJob } from './entitlements/entitlement-service.js';
+import { createManualGrants } from './entitlements/manual-grants.js';
+import { createUserService } from './identity/user-service.js';
+import { buildJobHandlers, defineJob } from './jobs/job-registry.js';
+import { createLogger } from './logger.js';
+import { createMetrics } from './metrics.js';
+import type { Cache } from './ports/cache.js';
+import { type Clock, systemClock } from './ports/clock.js';
+import type { PaymentProvider } from './ports/payment-provider.js';
+import type { Queue } from './ports/queue.js';
+import { createWebhookIngest, processPaymentEventJob } from './webhooks/ingest-webhook.js';
+import { createPaymentEventAdmin } from './webhooks/payment-event-admin.js';
+import { createPaymentEventProcessor } from './webhooks/process-payment-event.js';
+import { createPaymentEventSweeper } from './webhooks/sweep-payment-events.js';
+
+export interface CoreDependencies {
+  config: Config;
+  /** Tests pass their own database, clock, logger, cache or queue; otherwise built from config. */
+  database?: DatabaseHandle;
+  clock?: Clock;
+  logger?: Logger;
+  cache?: Cache;
+  queue?: Queue;
+  /** Key prefix for Redis-backed cache and queue, so several apps (or test files) can share one Redis. */
+  redisPrefix?: string;
+}
+
+export type SandboxDelivery = (rawBody: string, headers: Record<string, string>) => Promise<void>;
+
+/** Listeners run by the `entitlements.changed` job: access sync, notifications (bots plug in here). */
+export type EntitlementListener = (change: { userId: string; version: number }) => Promise<void>;
+
+/**
+ * Builds the product. bots/ and web/ import only this. Nothing starts consuming jobs or
+ * timers until start() is called for the process's role.
+ */
+export async function createCore(dependencies: CoreDependencies) {
+  const { config } = dependencies;
+  const clock = dependencies.clock ?? systemClock;
+  const logger = dependencies.logger ?? createLogger({ level: config.LOG_LEVEL });
+  const database =
+    dependencies.database ??
+    (await createDatabase({ url: config.DATABASE_URL, dataDir: `${config.DATA_DIR.replace(/\/$/, '')}/pglite` }));
+  const { db } = database;
+  const redisPrefix = dependencies.redisPrefix ?? 'cm:';
+  const cache =
+    dependencies.cache ??
+    (config.REDIS_URL ? createRedisCache({ url: config.REDIS_URL, keyPrefix: redisPrefix }) : createMemoryCache());
+  const queue =
+    dependencies.queue ??
+    (config.REDIS_URL
+      ? createBullmqQueue({ url: config.REDIS_URL, prefix: `${redisPrefix}bull`, logger })
+      : createInProcessQueue({ logger }));
+  const metrics = createMetrics();
+
+  const catalog = createCatalogService({ db, defaultCurrency: config.DEFAULT_CURRENCY });
+  const users = createUserService({ db });
+
+  // The sandbox answers through the same webhook route as real providers; web/ wires the delivery.
+  let sandboxDelivery: SandboxDelivery = async (rawBody, headers) => {
+    const response = await fetch(`${config.PUBLIC_URL}/v1/webhooks/sandbox`, {
+      method: 'POST',
+      headers,
+      body: rawBody,
+    });
+    if (!response.ok) throw new Error(`sandbox webhook delivery failed with ${response.status}`);
+  };
+  const providers = new Map<string, PaymentProvider>();
+  let sandbox: SandboxProvider | undefined;
+  if (config.BILLING_PROVIDER_MODE !== 'stripe' || config.NODE_ENV !== 'production') {
+    sandbox = createSandboxProvider({
+      db,
+      webhookSecret: config.SANDBOX_WEBHOOK_SECRET,
+      toleranceSeconds: config.WEBHOOK_TOLERANCE_SECONDS,
+      publicUrl: config.PUBLIC_URL,
+      clock,
+      deliver: (rawBody, headers) => sandboxDelivery(rawBody, headers),
+    });
+    providers.set('sandbox', sandbox);
+  }
+  if (config.STRIPE_SECRET_KEY) {
+    providers.set(
+      'stripe',
+      createStripeProvider({
+        secretKey: config.STRIPE_SECRET_KEY,
+        webhookSecrets: config.STRIPE_WEBHOOK_SECRETS,
+        toleranceSeconds: config.WEBHOOK_TOLERANCE_SECONDS,
+        apiBase: config.STRIPE_API_BASE,
+        idempotencyPrefix: config.IDEMPOTENCY_PREFIX,
+        clock,
+      }),
+    );
+  }
+  const defaultProvider = config.BILLING_PROVIDER_MODE === 'stripe' ? 'stripe' : 'sandbox';
+
+  const entitlements = createEntitlementService({
+    db,
+    cache,
+    queue,
+    clock,
+    catalog,
+    metrics,
+    logger,
+    policy: {
+      gracePeriodMs: config.GRACE_PERIOD_DAYS * 86_400_000,
+      renewalLeewayMs: config.RENEWAL_LEEWAY_HOURS * 3_600_000,
+    },
+    cacheTtlSeconds: config.ENTITLEMENT_CACHE_TTL_SECONDS,
+    localCacheTtlMs: config.ENTITLEMENT_LOCAL_CACHE_TTL_MS,
+  });
+  const checkout = createCheckoutService({
+    db,
+    catalog,
+    providers,
+    defaultProvider,
+    defaultCurrency: config.DEFAULT_CURRENCY,
+    idempotencyPrefix: config.IDEMPOTENCY_PREFIX,
+    publicUrl: config.PUBLIC_URL,
+    clock,
+    logger,
+  });
+  const subscriptions = createSubscriptionService({
+    db,
+    catalog,
+    entitlements,
+    providers,
+    idempotencyPrefix: config.IDEMPOTENCY_PREFIX,
+    clock,
+  });
+  const grants = createManualGrants({ db, catalog, entitlements, clock });
+  const ingestWebhook = createWebhookIngest({ db, queue, clock, metrics, providers });
+  const processPaymentEvent = createPaymentEventProcessor({
+    db,
+    queue,
+    clock,
+    metrics,
+    logger,
+    providers,
+    entitlements,
+    policy: {
+      maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
+      retryBaseMs: config.WEBHOOK_RETRY_BASE_MS,
+      leaseMs: 120_000,
+      vaultBasisPoints: config.VAULT_CONTRIBUTION_BPS,
+    },
+  });
+  const sweepPaymentEvents = createPaymentEventSweeper({ db, queue, clock });
+  const paymentEvents = createPaymentEventAdmin({ db, queue, clock });
+  const entitlementListeners: EntitlementListener[] = [];
+
+  const jobHandlers = buildJobHandlers(
+    [
+      defineJob({
+        name: processPaymentEventJob,
+        payload: z.object({ eventId: z.uuid() }),
+        handle: async ({ eventId }) => {
+          await processPaymentEvent(eventId);
+        },
+      }),
+      defineJob({
+        name: entitlementsChangedJob,
+        payload: z.object({ userId: z.uuid(), version: z.number().int() }),
+        handle: async (change) => {
+          for (const listener of entitlementListeners) await listener(change);
+        },
+      }),
+    ],
+    logger,
+  );
+
+  const tasks: Array<{ stop: () => unknown }> = [];
+  const adminKey = config.ADMIN_API_KEY ?? `adm_${randomUUID().replaceAll('-', '')}`;
+
+  metrics.collectors.queueDepth = () => queue.depth();
+  metrics.collectors.monthlyRecurringRevenue = async () => {
+    const now = clock.now();
+    const report = await buildRevenueReport(db, { from: now, to: now });
+    return report.mrr.map((entry) => ({ currency: entry.currency, amountMinor: entry.amount_minor }));
+  };
+  metrics.collectors.webhookBacklog = () => paymentEvents.countByStatus(['pending', 'failed', 'dead']);
+
+  return {
+    config,
+    clock,
+    logger,
+    database,
+    db,
+    cache,
+    queue,
+    metrics,
+    adminKey,
+    catalog,
+    users,
+    providers,
+    sandbox,
+    entitlements,
+    checkout,
+    subscriptions,
+    grants,
+    ingestWebhook,
+    processPaymentEvent,
+    sweepPaymentEvents,
+    paymentEvents,
+    revenueReport: (period: { from: Date; to: Date }) => buildRevenueReport(db, period),
+
+    setSandboxDelivery(delivery: SandboxDelivery) {
+      sandboxDelivery = delivery;
+    },
+    onEntitlementsChanged(listener: EntitlementListener) {
+      entitlementListeners.push(listener);
+    },
+
+    /** Schema and seed: run at boot in embedded mode and by `npm run db:migrate`. */
+    async prepareDatabase() {
+      await database.migrate();
+      if (config.SEED_CATALOG) await catalog.seed();
+    },
+
+    /** Consume jobs and run the schedules (worker role). */
+    async startWorker() {
+      await queue.startWorker(jobHandlers);
+      const everyMinute = '0 * * * * *';
+      tasks.push(
+        cron.schedule(config.WEBHOOK_SWEEP_CRON, () => {
+          sweepPaymentEvents().catch((error: unknown) => logger.error({ err: error }, 'webhook sweep failed'));
+        }),
+        cron.schedule(everyMinute, () => {
+          entitlements.sweepDue().catch((error: unknown) => logger.error({ err: error }, 'entitlement sweep failed'));
+        }),
+      );
+      // Whatever was stored while no worker ran is picked up now, not at the first tick.
+      await sweepPaymentEvents();
+    },
+
+    async ready() {
+      await database.ping();
+    },
+
+    async close() {
+      for (const task of tasks) task.stop();
+      await queue.close();
+      await cache.close();
+      if (!dependencies.database) await database.close();
+    },
+  };
+}
+
+export type Core = Awaited<ReturnType<typeof createCore>>;

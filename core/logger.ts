@@ -1,0 +1,48 @@
+import pino, { type Logger } from 'pino';
+
+/**
+ * Paths whose values never reach a log line: credentials, signatures, card data and the
+ * personal details we hold. Censored rather than removed so it is visible that a value existed.
+ */
+export const redactedPaths = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["stripe-signature"]',
+  'req.headers["sandbox-signature"]',
+  'req.headers["x-telegram-bot-api-secret-token"]',
+  'req.headers["x-slack-signature"]',
+  'headers.authorization',
+  '*.authorization',
+  '*.password',
+  '*.secret',
+  '*.secretKey',
+  '*.webhookSecret',
+  '*.apiKey',
+  '*.api_key',
+  '*.token',
+  '*.card',
+  '*.card_number',
+  '*.cvc',
+  '*.email',
+  '*.customer_email',
+  '*.phone',
+  'ADMIN_API_KEY',
+  'STRIPE_SECRET_KEY',
+  'STRIPE_WEBHOOK_SECRET',
+  'STRIPE_WEBHOOK_SECRETS',
+  'SANDBOX_WEBHOOK_SECRET',
+  'DATABASE_URL',
+  'REDIS_URL',
+];
+
+export function createLogger(options: { level: string; destination?: pino.DestinationStream }): Logger {
+  return pino(
+    {
+      level: options.level,
+      redact: { paths: redactedPaths, censor: '[redacted]' },
+      base: { service: 'community-monetization' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    options.destination,
+  );
+}

@@ -1,0 +1,37 @@
+import { loadConfig } from '../core/config.js';
+import { createCore } from '../core/index.js';
+
+/**
+ * `npm run script <name> [args]`: operator tools that work on the same database as the app.
+ *   replay-webhook <event id>   put a stored webhook event back in line and process it now
+ *   dead-letters                list dead-lettered webhook events
+ */
+const [name, ...args] = process.argv.slice(2);
+const usage = 'usage: npm run script replay-webhook <event id> | npm run script dead-letters';
+
+const config = loadConfig();
+const core = await createCore({ config });
+try {
+  switch (name) {
+    case 'replay-webhook': {
+      const eventId = args[0];
+      if (!eventId) throw new Error(usage);
+      const event = await core.paymentEvents.replay(eventId, 'operator:script');
+      // This process is not a worker: process it here and now rather than wait for one.
+      const outcome = await core.processPaymentEvent(event.id);
+      console.log(JSON.stringify({ event_id: event.id, event_type: event.event_type, outcome }, null, 2));
+      break;
+    }
+    case 'dead-letters': {
+      console.log(JSON.stringify(await core.paymentEvents.list({ status: 'dead', limit: 200 }), null, 2));
+      break;
+    }
+    default:
+      throw new Error(usage);
+  }
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+} finally {
+  await core.close();
+}

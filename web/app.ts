@@ -1,0 +1,88 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Core } from '../core/index.js';
+import { createAdminGuard } from './admin-auth.js';
+import { installErrorHandling } from './http-errors.js';
+import { adminGrantRoutes } from './routes/admin/admin-grants.js';
+import { adminPlanRoutes } from './routes/admin/admin-plans.js';
+import { adminRevenueRoutes } from './routes/admin/admin-revenue.js';
+import { adminSandboxRoutes } from './routes/admin/admin-sandbox.js';
+import { adminWebhookRoutes } from './routes/admin/admin-webhooks.js';
+import { billingRoutes } from './routes/api/billing.js';
+import { entitlementRoutes } from './routes/api/entitlements.js';
+import { planRoutes } from './routes/api/plans.js';
+import { userRoutes } from './routes/api/users.js';
+import { operationsRoutes } from './routes/operations.js';
+import { sandboxPageRoutes } from './routes/pages/sandbox-pages.js';
+import { providerWebhookRoutes } from './routes/webhooks/provider-webhooks.js';
+
+export interface BuildAppOptions {
+  /** Serve the OpenAPI document and UI at /docs (on by default). */
+  docs?: boolean;
+}
+
+/**
+ * The HTTP face of the product. Returns the instance without listening: tests use inject,
+ * main.ts listens. Transport only: every decision is made in core.
+ */
+export async function buildApp(core: Core, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const app: FastifyInstance = Fastify({
+    loggerInstance: core.logger as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: core.config.BODY_LIMIT_BYTES,
+    trustProxy: true,
+    return503OnClosing: true,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandling(app);
+
+  app.addHook('onResponse', async (request, reply) => {
+    core.metrics.httpRequestDuration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+    if (reply.statusCode >= 500) request.log.warn({ url: request.url, status: reply.statusCode }, 'request failed');
+  });
+
+  if (options.docs !== false) {
+    await app.register(swagger, {
+      openapi: {
+        info: {
+          title: 'Community monetization API',
+          version: '1.0.0',
+          description: 'Plans, checkout, webhooks, entitlements and moderation. Errors: `{ error: { code, message } }`.',
+        },
+        components: {
+          securitySchemes: { adminKey: { type: 'http', scheme: 'bearer', description: 'The admin API key.' } },
+        },
+      },
+      transform: jsonSchemaTransform,
+    });
+    await app.register(swaggerUi, { routePrefix: '/docs' });
+  }
+
+  const requireAdmin = createAdminGuard(core.adminKey);
+  // The sandbox provider delivers its webhooks through this very app, signature and all.
+  core.setSandboxDelivery(async (rawBody, headers) => {
+    const response = await app.inject({ method: 'POST', url: '/v1/webhooks/sandbox', headers, payload: rawBody });
+    if (response.statusCode !== 200)
+      throw new Error(`sandbox webhook delivery failed with ${response.statusCode}: ${response.body}`);
+  });
+
+  await app.register(async (scope) => providerWebhookRoutes(scope, core));
+  await app.register(async (scope) => sandboxPageRoutes(scope, core));
+  await operationsRoutes(app, core);
+  await planRoutes(app, core);
+  await userRoutes(app, core, requireAdmin);
+  await billingRoutes(app, core, requireAdmin);
+  await entitlementRoutes(app, core, requireAdmin);
+  await adminPlanRoutes(app, core, requireAdmin);
+  await adminGrantRoutes(app, core, requireAdmin);
+  await adminWebhookRoutes(app, core, requireAdmin);
+  await adminRevenueRoutes(app, core, requireAdmin);
+  await adminSandboxRoutes(app, core, requireAdmin);
+  return app;
+}

@@ -1,0 +1,93 @@
+import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Core } from '../../../core/index.js';
+import { adminActor } from '../../admin-auth.js';
+
+/** Manual access: grant a plan for some days (or until a date), revoke it, list a user's grants. */
+export async function adminGrantRoutes(app: FastifyInstance, core: Core, requireAdmin: preHandlerAsyncHookHandler) {
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  const security = [{ adminKey: [] }];
+
+  typed.post(
+    '/admin/grants',
+    {
+      preHandler: requireAdmin,
+      schema: {
+        tags: ['admin'],
+        summary: 'Grant a plan to a user by hand, with an expiry. Audited.',
+        security,
+        body: z
+          .object({
+            user_id: z.uuid(),
+            plan_id: z.string().min(1).max(40),
+            days: z.number().int().min(1).max(3650).optional(),
+            expires_at: z.iso.datetime({ offset: true }).optional(),
+            permanent: z.literal(true).optional(),
+            reason: z.string().min(1).max(500),
+          })
+          .refine((body) => [body.days, body.expires_at, body.permanent].filter((value) => value !== undefined).length === 1, {
+            message: 'give exactly one of days, expires_at or permanent: true',
+          }),
+      },
+    },
+    async (request, reply) => {
+      const grant = await core.grants.grant(
+        {
+          userId: request.body.user_id,
+          planId: request.body.plan_id,
+          days: request.body.days ?? null,
+          expiresAt: request.body.expires_at ? new Date(request.body.expires_at) : null,
+          reason: request.body.reason,
+        },
+        adminActor,
+      );
+      return reply.status(201).send({ grant, entitlements: await core.entitlements.get(request.body.user_id) });
+    },
+  );
+
+  typed.post(
+    '/admin/grants/:grant_id/revoke',
+    {
+      preHandler: requireAdmin,
+      schema: {
+        tags: ['admin'],
+        summary: 'Revoke a manual grant now. Audited.',
+        security,
+        params: z.object({ grant_id: z.uuid() }),
+        body: z.object({ reason: z.string().min(1).max(500) }),
+      },
+    },
+    async (request) => ({ grant: await core.grants.revoke(request.params.grant_id, request.body.reason, adminActor) }),
+  );
+
+  typed.get(
+    '/admin/users/:user_id',
+    {
+      preHandler: requireAdmin,
+      schema: {
+        tags: ['admin'],
+        summary: 'A user with identities, subscription, entitlements and grants.',
+        security,
+        params: z.object({ user_id: z.uuid() }),
+      },
+    },
+    async (request) => {
+      const user = await core.users.get(request.params.user_id);
+      return {
+        user: {
+          id: user.id,
+          email: user.email,
+          display_name: user.displayName,
+          identities: user.identities.map((identity) => ({
+            platform: identity.platform,
+            external_id: identity.externalId,
+            username: identity.username,
+          })),
+        },
+        billing: await core.subscriptions.status(user.id),
+        grants: await core.grants.list(user.id),
+      };
+    },
+  );
+}

@@ -1,0 +1,65 @@
+import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { badRequest } from '../../../core/errors.js';
+import type { Core } from '../../../core/index.js';
+import { adminActor } from '../../admin-auth.js';
+
+const dayMs = 86_400_000;
+
+/** Revenue for moderators, and refunds they start. */
+export async function adminRevenueRoutes(app: FastifyInstance, core: Core, requireAdmin: preHandlerAsyncHookHandler) {
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  const security = [{ adminKey: [] }];
+
+  typed.get(
+    '/admin/revenue',
+    {
+      preHandler: requireAdmin,
+      schema: {
+        tags: ['admin'],
+        summary: 'MRR, active subscriptions by plan, new and churned in the period, revenue by provider.',
+        description: 'The period defaults to the last 30 days; `from` is inclusive, `to` exclusive.',
+        security,
+        querystring: z.object({
+          from: z.iso.datetime({ offset: true }).optional(),
+          to: z.iso.datetime({ offset: true }).optional(),
+        }),
+      },
+    },
+    async (request) => {
+      const to = request.query.to ? new Date(request.query.to) : core.clock.now();
+      const from = request.query.from ? new Date(request.query.from) : new Date(to.getTime() - 30 * dayMs);
+      if (from >= to) throw badRequest('period_invalid', '`from` must be before `to`.');
+      return core.revenueReport({ from, to });
+    },
+  );
+
+  typed.post(
+    '/admin/payments/:payment_id/refund',
+    {
+      preHandler: requireAdmin,
+      schema: {
+        tags: ['admin'],
+        summary: 'Refund a payment in full or in part. Access and ledger follow the provider webhook.',
+        security,
+        params: z.object({ payment_id: z.uuid() }),
+        body: z.object({
+          amount_minor: z.number().int().min(1).optional(),
+          reason: z.string().min(1).max(500),
+        }),
+      },
+    },
+    async (request, reply) =>
+      reply.status(202).send(
+        await core.subscriptions.refund(
+          {
+            purchaseId: request.params.payment_id,
+            amountMinor: request.body.amount_minor ?? null,
+            reason: request.body.reason,
+          },
+          adminActor,
+        ),
+      ),
+  );
+}

@@ -1,0 +1,138 @@
+import { html, type SafeHtml } from './escape-html.js';
+
+export interface SandboxCheckoutPageLine {
+  planName: string;
+  amountMinor: number;
+  currency: string;
+  interval: 'month' | 'year' | 'one_time';
+  quantity: number;
+}
+
+export interface SandboxCheckoutPageInput {
+  id: string;
+  status: string;
+  mode: 'subscription' | 'payment';
+  lines: SandboxCheckoutPageLine[];
+  expiresAt: Date;
+}
+
+// Minor units per major unit depend on the currency (JPY has none); Intl knows each one.
+function fractionDigits(currency: string): number {
+  try {
+    return new Intl.NumberFormat('en-US', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  } catch {
+    return 2;
+  }
+}
+
+/** "$49.00" for US dollars, "49.00 EUR" for anything else. */
+export function formatMoney(amountMinor: number, currency: string): string {
+  const digits = fractionDigits(currency);
+  const amount = new Intl.NumberFormat('en-US', {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  }).format(amountMinor / 10 ** digits);
+  return currency.toLowerCase() === 'usd' ? `$${amount}` : `${amount} ${currency.toUpperCase()}`;
+}
+
+const intervalLabels: Record<SandboxCheckoutPageLine['interval'], string> = {
+  month: 'per month',
+  year: 'per year',
+  one_time: 'one-time',
+};
+
+const formatInstant = (date: Date) => `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
+/** One figure per currency: lines in different currencies are never added together. */
+function totals(lines: SandboxCheckoutPageLine[]): string {
+  const byCurrency = new Map<string, number>();
+  for (const line of lines)
+    byCurrency.set(line.currency, (byCurrency.get(line.currency) ?? 0) + line.amountMinor * line.quantity);
+  return [...byCurrency].map(([currency, amount]) => formatMoney(amount, currency)).join(' + ');
+}
+
+const styles = `
+  :root { color-scheme: light dark; font-family: system-ui, -apple-system, "Segoe UI", sans-serif; }
+  body { margin: 0; padding: 2rem 1rem; background: #f4f4f6; color: #1c1c22; }
+  main { max-width: 28rem; margin: 0 auto; background: #fff; border-radius: 12px; padding: 1.5rem;
+    box-shadow: 0 1px 3px rgb(0 0 0 / 0.12); }
+  .banner { background: #fff4d6; color: #6b4e00; border: 1px solid #f0d58a; border-radius: 8px;
+    padding: 0.6rem 0.8rem; font-weight: 600; margin-bottom: 1.25rem; }
+  h1 { font-size: 1.3rem; margin: 0 0 1rem; }
+  ul { list-style: none; padding: 0; margin: 0 0 1rem; }
+  li, .total { display: flex; justify-content: space-between; gap: 1rem; padding: 0.5rem 0; }
+  li { border-bottom: 1px solid #e6e6ea; }
+  .total { font-weight: 700; font-size: 1.1rem; }
+  .muted { color: #6b6b76; font-size: 0.85rem; }
+  .actions { display: flex; gap: 0.75rem; margin-top: 1.25rem; }
+  .actions form { flex: 1; margin: 0; }
+  button { width: 100%; padding: 0.75rem; border-radius: 8px; border: 1px solid #c8c8d0; font-size: 1rem;
+    cursor: pointer; background: #fff; color: #1c1c22; }
+  button.pay { background: #1f6feb; border-color: #1f6feb; color: #fff; }
+  @media (prefers-color-scheme: dark) {
+    body { background: #15151a; color: #ececf1; }
+    main { background: #1f1f26; box-shadow: none; }
+    li { border-color: #33333d; }
+    button { background: #2a2a33; color: #ececf1; border-color: #44444f; }
+  }
+`;
+
+function page(title: string, content: SafeHtml): string {
+  return String(html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<meta name="referrer" content="no-referrer">
+<title>${title}</title>
+<style>${styles}</style>
+</head>
+<body>
+<main>
+<div class="banner" role="note">Sandbox checkout — no real money moves</div>
+${content}
+</main>
+</body>
+</html>
+`);
+}
+
+/**
+ * The hosted page of the offline sandbox provider: the order, its total, and a Pay and a
+ * Decline button that post to the given actions. Only an open checkout shows the buttons.
+ */
+export function renderSandboxCheckoutPage(
+  checkout: SandboxCheckoutPageInput,
+  options: { payAction: string; declineAction: string },
+): string {
+  const open = checkout.status === 'open';
+  const lines = checkout.lines.map(
+    (line) => html`<li>
+<span>${line.planName}${line.quantity > 1 ? ` × ${line.quantity}` : ''}</span>
+<span>${formatMoney(line.amountMinor * line.quantity, line.currency)} ${intervalLabels[line.interval]}</span>
+</li>
+`,
+  );
+  const actions = open
+    ? html`<div class="actions">
+<form method="post" action="${options.declineAction}"><button type="submit" class="decline">Decline</button></form>
+<form method="post" action="${options.payAction}"><button type="submit" class="pay">Pay</button></form>
+</div>
+<p class="muted">Expires ${formatInstant(checkout.expiresAt)}</p>`
+    : html`<p>This checkout is ${checkout.status} and can no longer be paid.</p>`;
+  return page(
+    'Sandbox checkout',
+    html`<h1>${checkout.mode === 'subscription' ? 'Start your subscription' : 'Complete your purchase'}</h1>
+<ul>
+${lines}</ul>
+<div class="total"><span>Total due today</span><span>${totals(checkout.lines)}</span></div>
+${actions}
+<p class="muted">Checkout ${checkout.id}</p>`,
+  );
+}
+
+/** What the member sees after paying or declining. */
+export function renderSandboxResultPage(title: string, message: string): string {
+  return page(title, html`<h1>${title}</h1>\n<p>${message}</p>`);
+}
