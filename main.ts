@@ -1,6 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { type Config, ConfigError, loadConfig } from './core/config.js';
 import { createCore } from './core/index.js';
 import { buildApp } from './web/app.js';
@@ -36,7 +36,9 @@ async function main() {
     process.exit(1);
   }
   const generatedKey = !config.ADMIN_API_KEY;
-  const core = await createCore({ config: { ...config, ADMIN_API_KEY: config.ADMIN_API_KEY ?? embeddedAdminKey(config) } });
+  const core = await createCore({
+    config: { ...config, ADMIN_API_KEY: config.ADMIN_API_KEY ?? embeddedAdminKey(config) },
+  });
   if (config.MIGRATE_ON_START) await core.prepareDatabase();
 
   const closers: Array<() => Promise<unknown>> = [];
@@ -68,7 +70,8 @@ async function main() {
     if (stopping) return;
     stopping = true;
     core.logger.info({ signal }, 'shutting down');
-    for (const close of closers) await close().catch((error: unknown) => core.logger.error({ err: error }, 'close failed'));
+    for (const close of closers)
+      await close().catch((error: unknown) => core.logger.error({ err: error }, 'close failed'));
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

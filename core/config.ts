@@ -59,7 +59,11 @@ export const configSchema = z
   .superRefine((config, context) => {
     if (config.BILLING_PROVIDER_MODE === 'stripe') {
       if (!config.STRIPE_SECRET_KEY)
-        context.addIssue({ code: 'custom', path: ['STRIPE_SECRET_KEY'], message: 'required when BILLING_PROVIDER_MODE=stripe' });
+        context.addIssue({
+          code: 'custom',
+          path: ['STRIPE_SECRET_KEY'],
+          message: 'required when BILLING_PROVIDER_MODE=stripe',
+        });
       if (!config.STRIPE_WEBHOOK_SECRET)
         context.addIssue({
           code: 'custom',

@@ -7,10 +7,10 @@ import { createBullmqQueue } from './adapters/bullmq-queue.js';
 import { createInProcessQueue } from './adapters/in-process-queue.js';
 import { createMemoryCache } from './adapters/memory-cache.js';
 import { createRedisCache } from './adapters/redis-cache.js';
-import { buildRevenueReport } from './billing/revenue-report.js';
 import { createCheckoutService } from './billing/checkout-service.js';
 import { createSandboxProvider, type SandboxProvider } from './billing/providers/sandbox/sandbox-provider.js';
 import { createStripeProvider } from './billing/providers/stripe/stripe-provider.js';
+import { buildRevenueReport } from './billing/revenue-report.js';
 import { createSubscriptionService } from './billing/subscription-service.js';
 import { createCatalogService } from './catalog/catalog-service.js';
 import type { Config } from './config.js';
@@ -232,9 +232,10 @@ export async function createCore(dependencies: CoreDependencies) {
       if (config.SEED_CATALOG) await catalog.seed();
     },
 
-    /** Consume jobs and run the schedules (worker role). */
-    async startWorker() {
+    /** Consume jobs and run the schedules (worker role). Tests drive the sweepers themselves. */
+    async startWorker(options: { schedules?: boolean } = {}) {
       await queue.startWorker(jobHandlers);
+      if (options.schedules === false) return;
       const everyMinute = '0 * * * * *';
       tasks.push(
         cron.schedule(config.WEBHOOK_SWEEP_CRON, () => {

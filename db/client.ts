@@ -36,6 +36,8 @@ export interface DatabaseOptions {
   /** PGlite data directory; `memory://` keeps everything in memory (tests). */
   dataDir?: string;
   poolSize?: number;
+  /** A PGlite data directory dump to start from (tests load a migrated template instead of migrating). */
+  loadDataDir?: Blob;
 }
 
 export async function createDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
@@ -60,7 +62,7 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
   }
   const dataDir = options.dataDir ?? 'memory://';
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create(dataDir);
+  const client = await PGlite.create(dataDir, options.loadDataDir ? { loadDataDir: options.loadDataDir } : {});
   const db = drizzlePglite(client, { schema }) as unknown as Database;
   return {
     db,

@@ -5,5 +5,7 @@ import { createCore } from '../core/index.js';
 const config = loadConfig();
 const core = await createCore({ config });
 await core.prepareDatabase();
-console.log(`migrations applied on ${core.database.kind}${config.SEED_CATALOG ? '; catalog seeded where missing' : ''}`);
+console.log(
+  `migrations applied on ${core.database.kind}${config.SEED_CATALOG ? '; catalog seeded where missing' : ''}`,
+);
 await core.close();

@@ -1,6 +1,6 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Core } from '../core/index.js';
 import { createAdminGuard } from './admin-auth.js';
@@ -30,7 +30,8 @@ export interface BuildAppOptions {
 export async function buildApp(core: Core, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     loggerInstance: core.logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Per-request log lines cost more than the hot check itself; failures are logged below.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: core.config.BODY_LIMIT_BYTES,
     trustProxy: true,
     return503OnClosing: true,
@@ -53,7 +54,8 @@ export async function buildApp(core: Core, options: BuildAppOptions = {}): Promi
         info: {
           title: 'Community monetization API',
           version: '1.0.0',
-          description: 'Plans, checkout, webhooks, entitlements and moderation. Errors: `{ error: { code, message } }`.',
+          description:
+            'Plans, checkout, webhooks, entitlements and moderation. Errors: `{ error: { code, message } }`.',
         },
         components: {
           securitySchemes: { adminKey: { type: 'http', scheme: 'bearer', description: 'The admin API key.' } },

@@ -36,7 +36,9 @@ export function installErrorHandling(app: FastifyInstance) {
       );
     }
     if (error instanceof ZodError)
-      return reply.status(400).send(envelope('invalid_request', 'The request does not match the expected shape.', error.issues));
+      return reply
+        .status(400)
+        .send(envelope('invalid_request', 'The request does not match the expected shape.', error.issues));
     if (isAppError(error)) {
       if (error.status >= 500) request.log.error({ err: error, code: error.code }, error.message);
       if (error.retryable && error.status >= 500) reply.header('retry-after', '5');

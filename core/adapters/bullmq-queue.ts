@@ -51,7 +51,8 @@ export function createBullmqQueue(options: {
     },
     async idle() {
       for (;;) {
-        if ((await this.depth()) === 0) return;
+        const counts = await queue.getJobCounts('waiting', 'active', 'prioritized');
+        if (Object.values(counts).every((count) => count === 0)) return;
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     },

@@ -22,7 +22,7 @@ export function createInProcessQueue(options: { logger: Logger; concurrency?: nu
   let idleWaiters: Array<() => void> = [];
 
   const notifyIfIdle = () => {
-    if (running === 0 && waiting.length === 0 && timers.size === 0) {
+    if (running === 0 && waiting.length === 0) {
       const waiters = idleWaiters;
       idleWaiters = [];
       for (const resolve of waiters) resolve();
@@ -81,7 +81,7 @@ export function createInProcessQueue(options: { logger: Logger; concurrency?: nu
       return waiting.length + running + timers.size;
     },
     idle() {
-      if (running === 0 && waiting.length === 0 && timers.size === 0) return Promise.resolve();
+      if (running === 0 && waiting.length === 0) return Promise.resolve();
       return new Promise((resolve) => idleWaiters.push(resolve));
     },
     async close() {

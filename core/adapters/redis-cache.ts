@@ -32,11 +32,9 @@ export function createRedisCache(options: { url: string; keyPrefix: string }): C
     async incr(namespace, key, by, ttlSeconds) {
       const composed = compose(namespace, key);
       // One round trip, atomic: the TTL is only set by the increment that created the key.
-      const [[, value]] = (await client
-        .multi()
-        .incrby(composed, by)
-        .expire(composed, ttlSeconds, 'NX')
-        .exec()) as [[Error | null, number]];
+      const [[, value]] = (await client.multi().incrby(composed, by).expire(composed, ttlSeconds, 'NX').exec()) as [
+        [Error | null, number],
+      ];
       return Number(value);
     },
     onInvalidate(listener) {

@@ -87,7 +87,8 @@ export async function applyPaymentEvent(
   }
 
   // Subscriptions first: a payment may be the first we hear of its subscription.
-  for (const snapshot of snapshots) add(await applySubscriptionSnapshot(executor, context.provider, snapshot, context.now));
+  for (const snapshot of snapshots)
+    add(await applySubscriptionSnapshot(executor, context.provider, snapshot, context.now));
 
   switch (event.kind) {
     case 'payment.succeeded':

@@ -31,7 +31,10 @@ export async function applySubscriptionSnapshot(
     .select()
     .from(subscriptions)
     .where(
-      and(eq(subscriptions.provider, provider), eq(subscriptions.providerSubscriptionId, snapshot.providerSubscriptionId)),
+      and(
+        eq(subscriptions.provider, provider),
+        eq(subscriptions.providerSubscriptionId, snapshot.providerSubscriptionId),
+      ),
     )
     .for('update');
   if (existing && existing.observedAt >= snapshot.observedAt) return null;

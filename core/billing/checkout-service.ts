@@ -185,7 +185,12 @@ export function createCheckoutService(deps: {
       const now = clock.now();
       const intentKey = createHash('sha256')
         .update(
-          JSON.stringify([user.id, providerName, lines.map((each) => [each.planPriceId, each.quantity]), request.referralCode ?? null]),
+          JSON.stringify([
+            user.id,
+            providerName,
+            lines.map((each) => [each.planPriceId, each.quantity]),
+            request.referralCode ?? null,
+          ]),
         )
         .digest('hex');
       const reusable = await claimCheckoutRow(intentKey, now);
@@ -231,7 +236,10 @@ export function createCheckoutService(deps: {
       try {
         const providerCustomerId = await providerCustomerFor(provider, user);
         for (const each of lines) {
-          each.providerPriceId = await provider.ensurePrice(each, `${deps.idempotencyPrefix}-price-${each.planPriceId}`);
+          each.providerPriceId = await provider.ensurePrice(
+            each,
+            `${deps.idempotencyPrefix}-price-${each.planPriceId}`,
+          );
           if (each.providerPriceId && provider.name === 'stripe')
             await catalog.rememberStripePrice(each.planPriceId, each.providerPriceId);
         }
@@ -255,7 +263,12 @@ export function createCheckoutService(deps: {
         });
         await db
           .update(checkoutSessions)
-          .set({ status: 'open', providerSessionId: session.providerSessionId, url: session.url, expiresAt: session.expiresAt })
+          .set({
+            status: 'open',
+            providerSessionId: session.providerSessionId,
+            url: session.url,
+            expiresAt: session.expiresAt,
+          })
           .where(eq(checkoutSessions.id, checkoutId));
         return {
           session_id: checkoutId,

@@ -54,7 +54,13 @@ export async function recordPayment(
     occurredAt: payment.paidAt,
   };
   await appendLedgerEntries(executor, [
-    { ...common, entryKey: `payment:${paymentKey}`, account: 'revenue', kind: 'payment', amountMinor: payment.amountMinor },
+    {
+      ...common,
+      entryKey: `payment:${paymentKey}`,
+      account: 'revenue',
+      kind: 'payment',
+      amountMinor: payment.amountMinor,
+    },
     {
       ...common,
       entryKey: `vault:${paymentKey}`,

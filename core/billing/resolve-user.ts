@@ -27,7 +27,10 @@ export async function resolveUserId(executor: Executor, provider: string, hints:
       .select({ userId: providerCustomers.userId })
       .from(providerCustomers)
       .where(
-        and(eq(providerCustomers.provider, provider), eq(providerCustomers.providerCustomerId, hints.providerCustomerId)),
+        and(
+          eq(providerCustomers.provider, provider),
+          eq(providerCustomers.providerCustomerId, hints.providerCustomerId),
+        ),
       );
     if (customer) return customer.userId;
   }

@@ -14,7 +14,14 @@ export interface RevenueReport {
   active_subscriptions: Array<{ plan_id: string; count: number }>;
   new_subscriptions: number;
   churned_subscriptions: number;
-  revenue_by_provider: Array<{ provider: string; currency: string; gross_minor: number; refunds_minor: number; disputes_minor: number; net_minor: number }>;
+  revenue_by_provider: Array<{
+    provider: string;
+    currency: string;
+    gross_minor: number;
+    refunds_minor: number;
+    disputes_minor: number;
+    net_minor: number;
+  }>;
   vault: Array<{ currency: string; contributed_minor: number }>;
 }
 
@@ -44,7 +51,10 @@ export async function buildRevenueReport(db: Database, period: { from: Date; to:
     for (const { id, quantity } of priceIds) {
       const price = id ? prices.get(id) : undefined;
       if (!price) continue;
-      mrr.set(price.currency, (mrr.get(price.currency) ?? 0) + monthlyAmount(price.amountMinor, price.interval) * quantity);
+      mrr.set(
+        price.currency,
+        (mrr.get(price.currency) ?? 0) + monthlyAmount(price.amountMinor, price.interval) * quantity,
+      );
     }
   }
   const [counts] = await db

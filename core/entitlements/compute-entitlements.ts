@@ -144,7 +144,8 @@ function purchaseCandidate(purchase: PurchaseFact, plan: PlanFacts | undefined, 
       endsAt: null,
       explanation: `Your ${name} payment was refunded, so paid access was removed.`,
     };
-  const endsAt = purchase.accessDays === null ? null : new Date(purchase.paidAt.getTime() + purchase.accessDays * dayMs);
+  const endsAt =
+    purchase.accessDays === null ? null : new Date(purchase.paidAt.getTime() + purchase.accessDays * dayMs);
   if (endsAt && endsAt.getTime() <= now.getTime())
     return {
       ...base,
@@ -176,9 +177,7 @@ export function computeEntitlements(
   const addonSources: Array<{ planId: string; quantity: number }> = [];
 
   for (const subscription of facts.subscriptions)
-    candidates.push(
-      subscriptionCandidate(subscription, facts.purchases, plans.get(subscription.planId), policy, now),
-    );
+    candidates.push(subscriptionCandidate(subscription, facts.purchases, plans.get(subscription.planId), policy, now));
 
   for (const purchase of facts.purchases) {
     const plan = purchase.planId ? plans.get(purchase.planId) : undefined;

@@ -74,7 +74,12 @@ export function createManualGrants(deps: {
           action: 'grant.created',
           subjectType: 'user',
           subjectId: input.userId,
-          details: { grant_id: row!.id, plan_id: plan.id, expires_at: expiresAt?.toISOString() ?? null, reason: input.reason },
+          details: {
+            grant_id: row!.id,
+            plan_id: plan.id,
+            expires_at: expiresAt?.toISOString() ?? null,
+            reason: input.reason,
+          },
         });
         return describeGrant(row!);
       });

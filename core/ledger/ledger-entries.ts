@@ -22,7 +22,8 @@ export async function appendLedgerEntries(executor: Executor, entries: LedgerEnt
   const nonZero = entries.filter((entry) => entry.amountMinor !== 0);
   if (nonZero.length === 0) return 0;
   for (const entry of nonZero)
-    if (!Number.isSafeInteger(entry.amountMinor)) throw new Error(`ledger amount must be an integer: ${entry.entryKey}`);
+    if (!Number.isSafeInteger(entry.amountMinor))
+      throw new Error(`ledger amount must be an integer: ${entry.entryKey}`);
   const inserted = await executor
     .insert(billingLedger)
     .values(nonZero.map((entry) => ({ ...entry, metadata: entry.metadata ?? {} })))

@@ -2,7 +2,13 @@
 export interface Cache {
   get<T>(namespace: string, key: string): Promise<T | undefined>;
   /** `onlyIfAbsent` lets a reader fill a miss without overwriting a fresher value a writer just set. */
-  set<T>(namespace: string, key: string, value: T, ttlSeconds: number, options?: { onlyIfAbsent?: boolean }): Promise<void>;
+  set<T>(
+    namespace: string,
+    key: string,
+    value: T,
+    ttlSeconds: number,
+    options?: { onlyIfAbsent?: boolean },
+  ): Promise<void>;
   delete(namespace: string, key: string): Promise<void>;
   /** Atomically adds `by` and returns the new value; the TTL is set when the key is created. */
   incr(namespace: string, key: string, by: number, ttlSeconds: number): Promise<number>;

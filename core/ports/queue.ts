@@ -16,7 +16,7 @@ export interface Queue {
   startWorker(handlers: Map<string, JobHandler>): Promise<void>;
   /** Jobs waiting or running, for /metrics. */
   depth(): Promise<number>;
-  /** Resolves when nothing is waiting, delayed or running (in-process queue; tests). */
+  /** Resolves when nothing is ready or running; delayed jobs do not count (tests drain with this). */
   idle(): Promise<void>;
   close(): Promise<void>;
 }

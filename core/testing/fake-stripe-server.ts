@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
+import { buildLineItem } from './fake-stripe/catalog-objects.js';
 import { type CustomerSimulations, createCustomerSimulations } from './fake-stripe/customer-simulations.js';
 import {
   type FakeLineItem,
@@ -8,7 +9,6 @@ import {
   isFakeObjectKind,
   type StripeObject,
 } from './fake-stripe/fake-stripe-store.js';
-import { buildLineItem } from './fake-stripe/object-factories.js';
 import type { StripeEvent } from './fake-stripe/stripe-events.js';
 import { createStripeHttpHandler, type FailureRule, type RecordedRequest } from './fake-stripe/stripe-http-handler.js';
 

@@ -2,8 +2,8 @@ import type { Database } from '../../db/client.js';
 import { paymentEvents } from '../../db/schema/index.js';
 import { AppError, notFound } from '../errors.js';
 import type { Metrics } from '../metrics.js';
-import type { IncomingHeaders, PaymentProvider } from '../ports/payment-provider.js';
 import type { Clock } from '../ports/clock.js';
+import type { IncomingHeaders, PaymentProvider } from '../ports/payment-provider.js';
 import type { Queue } from '../ports/queue.js';
 
 export const processPaymentEventJob = 'payment-event.process';

@@ -20,7 +20,10 @@ export function createPaymentEventSweeper(deps: { db: Database; queue: Queue; cl
       .from(paymentEvents)
       .where(
         or(
-          and(eq(paymentEvents.status, 'pending'), lt(paymentEvents.receivedAt, new Date(now.getTime() - pendingGraceMs))),
+          and(
+            eq(paymentEvents.status, 'pending'),
+            lt(paymentEvents.receivedAt, new Date(now.getTime() - pendingGraceMs)),
+          ),
           and(eq(paymentEvents.status, 'failed'), lte(paymentEvents.nextAttemptAt, now)),
           and(eq(paymentEvents.status, 'processing'), lt(paymentEvents.lockedUntil, now)),
         ),

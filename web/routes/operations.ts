@@ -11,7 +11,9 @@ export async function operationsRoutes(app: FastifyInstance, core: Core) {
       return { status: 'ready' };
     } catch (error) {
       core.logger.warn({ err: error }, 'readiness check failed');
-      return reply.status(503).send({ error: { code: 'database_unavailable', message: 'The database does not answer.' } });
+      return reply
+        .status(503)
+        .send({ error: { code: 'database_unavailable', message: 'The database does not answer.' } });
     }
   });
 

@@ -7,13 +7,8 @@ import type {
   FakeSubscription,
   Metadata,
 } from './fake-stripe-store.js';
-import {
-  buildCharge,
-  buildInvoicePayment,
-  buildPaymentIntent,
-  buildRefund,
-  buildSubscriptionInvoice,
-} from './object-factories.js';
+import { buildCharge, buildPaymentIntent, buildRefund } from './payment-objects.js';
+import { buildInvoicePayment, buildSubscriptionInvoice } from './subscription-objects.js';
 
 /** State changes shared by the API routes and the simulated customer actions. */
 

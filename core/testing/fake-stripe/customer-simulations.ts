@@ -9,9 +9,11 @@ import {
   scheduleCancellation,
   succeedPayment,
 } from './billing-operations.js';
+import { buildCustomer } from './catalog-objects.js';
 import type { FakeCheckoutSession, FakeCustomer, FakeStripeStore } from './fake-stripe-store.js';
-import { buildCustomer, buildDispute, buildSubscription, buildSubscriptionItem } from './object-factories.js';
+import { buildDispute } from './payment-objects.js';
 import { buildEvent, changedAttributes, type StripeEvent } from './stripe-events.js';
+import { buildSubscription, buildSubscriptionItem } from './subscription-objects.js';
 
 /**
  * What happens at Stripe without our API calls (a member pays, a renewal charges, a bank opens a

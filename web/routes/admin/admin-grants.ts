@@ -26,9 +26,12 @@ export async function adminGrantRoutes(app: FastifyInstance, core: Core, require
             permanent: z.literal(true).optional(),
             reason: z.string().min(1).max(500),
           })
-          .refine((body) => [body.days, body.expires_at, body.permanent].filter((value) => value !== undefined).length === 1, {
-            message: 'give exactly one of days, expires_at or permanent: true',
-          }),
+          .refine(
+            (body) => [body.days, body.expires_at, body.permanent].filter((value) => value !== undefined).length === 1,
+            {
+              message: 'give exactly one of days, expires_at or permanent: true',
+            },
+          ),
       },
     },
     async (request, reply) => {

@@ -26,7 +26,8 @@ export async function adminPlanRoutes(app: FastifyInstance, core: Core, requireA
       preHandler: requireAdmin,
       schema: { tags: ['admin'], summary: 'Create a plan or add-on.', security, body: createPlanSchema },
     },
-    async (request, reply) => reply.status(201).send(describePlan(await core.catalog.createPlan(request.body, adminActor))),
+    async (request, reply) =>
+      reply.status(201).send(describePlan(await core.catalog.createPlan(request.body, adminActor))),
   );
 
   typed.patch(

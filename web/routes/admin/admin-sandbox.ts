@@ -13,14 +13,15 @@ export async function adminSandboxRoutes(app: FastifyInstance, core: Core, requi
   const sandbox = core.sandbox;
   if (!sandbox) return;
   const typed = app.withTypeProvider<ZodTypeProvider>();
-  const options = <Params extends z.ZodObject, Body extends z.ZodType = z.ZodUndefined>(
+  const options = <Params extends z.ZodObject>(summary: string, params: Params) => ({
+    preHandler: requireAdmin,
+    schema: { tags: ['sandbox'], summary, security: [{ adminKey: [] }], params },
+  });
+  const optionsWithBody = <Params extends z.ZodObject, Body extends z.ZodType>(
     summary: string,
     params: Params,
-    body?: Body,
-  ) => ({
-    preHandler: requireAdmin,
-    schema: { tags: ['sandbox'], summary, security: [{ adminKey: [] }], params, body: body as Body },
-  });
+    body: Body,
+  ) => ({ preHandler: requireAdmin, schema: { ...options(summary, params).schema, body } });
   const subscription = z.object({ subscription_id: objectId('sbx_sub_') });
   const payment = z.object({ payment_id: objectId('sbx_pay_') });
   const sent = (eventIds: string[]) => ({ sent_event_ids: eventIds });
@@ -64,18 +65,12 @@ export async function adminSandboxRoutes(app: FastifyInstance, core: Core, requi
   );
   typed.post(
     '/admin/sandbox/payments/:payment_id/refund',
-    options(
+    optionsWithBody(
       'Refund a sandbox payment (all of what is left when no amount is given).',
       payment,
-      z.object({ amount_minor: z.number().int().min(1).optional() }),
+      z.object({ amount_minor: z.number().int().min(1).optional() }).default({}),
     ),
-    async (request) =>
-      sent(
-        await sandbox.refundPayment(
-          request.params.payment_id,
-          request.body.amount_minor ?? null,
-        ),
-      ),
+    async (request) => sent(await sandbox.refundPayment(request.params.payment_id, request.body.amount_minor ?? null)),
   );
   typed.post(
     '/admin/sandbox/payments/:payment_id/dispute',
@@ -84,14 +79,11 @@ export async function adminSandboxRoutes(app: FastifyInstance, core: Core, requi
   );
   typed.post(
     '/admin/sandbox/disputes/:dispute_id/close',
-    options(
+    optionsWithBody(
       'The bank decides the dispute.',
       z.object({ dispute_id: objectId('sbx_dp_') }),
       z.object({ outcome: z.enum(['won', 'lost']) }),
     ),
-    async (request) =>
-      sent(
-        await sandbox.closeDispute(request.params.dispute_id, request.body.outcome),
-      ),
+    async (request) => sent(await sandbox.closeDispute(request.params.dispute_id, request.body.outcome)),
   );
 }

@@ -42,7 +42,8 @@ export async function entitlementRoutes(app: FastifyInstance, core: Core, requir
       preHandler: requireAdmin,
       schema: {
         tags: ['entitlements'],
-        summary: 'Recompute entitlements from the stored facts (one user, or every user whose access is due to change).',
+        summary:
+          'Recompute entitlements from the stored facts (one user, or every user whose access is due to change).',
         security: [{ adminKey: [] }],
         body: z.object({ user_id: z.uuid().optional() }),
       },

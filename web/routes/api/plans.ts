@@ -26,9 +26,11 @@ export const describePlan = (plan: PlanWithPrices) => ({
 
 /** GET /v1/plans: the public catalog (active plans and their current prices). */
 export async function planRoutes(app: FastifyInstance, core: Core) {
-  app.withTypeProvider<ZodTypeProvider>().get(
-    '/v1/plans',
-    { schema: { tags: ['catalog'], summary: 'List active plans and add-ons with their current prices.' } },
-    async () => ({ plans: (await core.catalog.listPlans()).map(describePlan) }),
-  );
+  app
+    .withTypeProvider<ZodTypeProvider>()
+    .get(
+      '/v1/plans',
+      { schema: { tags: ['catalog'], summary: 'List active plans and add-ons with their current prices.' } },
+      async () => ({ plans: (await core.catalog.listPlans()).map(describePlan) }),
+    );
 }

@@ -34,7 +34,10 @@ export async function sandboxPageRoutes(app: FastifyInstance, core: Core) {
     async (request, reply) => {
       const checkout = await sandbox.getCheckout(request.params.checkout_id);
       const base = `/sandbox/checkout/${encodeURIComponent(checkout.id)}`;
-      return page(reply, renderSandboxCheckoutPage(checkout, { payAction: `${base}/pay`, declineAction: `${base}/decline` }));
+      return page(
+        reply,
+        renderSandboxCheckoutPage(checkout, { payAction: `${base}/pay`, declineAction: `${base}/decline` }),
+      );
     },
   );
 
@@ -46,7 +49,10 @@ export async function sandboxPageRoutes(app: FastifyInstance, core: Core) {
         await sandbox.payCheckout(request.params.checkout_id);
         return page(
           reply,
-          renderSandboxResultPage('Payment complete', 'Thank you! Your access is being granted; you can close this page.'),
+          renderSandboxResultPage(
+            'Payment complete',
+            'Thank you! Your access is being granted; you can close this page.',
+          ),
         );
       } catch (error) {
         reply.status(isAppError(error) ? error.status : 500);
@@ -61,7 +67,10 @@ export async function sandboxPageRoutes(app: FastifyInstance, core: Core) {
     async (request, reply) => {
       try {
         await sandbox.declineCheckout(request.params.checkout_id);
-        return page(reply, renderSandboxResultPage('Payment declined', 'No money moved. You can start again from the bot.'));
+        return page(
+          reply,
+          renderSandboxResultPage('Payment declined', 'No money moved. You can start again from the bot.'),
+        );
       } catch (error) {
         reply.status(isAppError(error) ? error.status : 500);
         return page(reply, failurePage(error));

@@ -1,6 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toUnixSeconds } from './sandbox-billing-period.js';
-import { sandboxSignatureHeader, signSandboxPayload } from './sandbox-signature.js';
 import {
   checkoutInput,
   createSandboxHarness,
@@ -8,7 +6,9 @@ import {
   lifetimePass,
   proMonthly,
   type SandboxHarness,
-} from './sandbox-test-harness.js';
+} from '../../../testing/sandbox-test-harness.js';
+import { toUnixSeconds } from './sandbox-billing-period.js';
+import { sandboxSignatureHeader, signSandboxPayload } from './sandbox-signature.js';
 
 let harness: SandboxHarness;
 

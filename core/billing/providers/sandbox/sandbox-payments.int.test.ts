@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkoutInput, createSandboxHarness, lifetimePass, type SandboxHarness } from './sandbox-test-harness.js';
+import {
+  checkoutInput,
+  createSandboxHarness,
+  lifetimePass,
+  type SandboxHarness,
+} from '../../../testing/sandbox-test-harness.js';
 
 let harness: SandboxHarness;
 

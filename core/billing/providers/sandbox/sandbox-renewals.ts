@@ -5,6 +5,7 @@ import { randomSandboxId } from './sandbox-ids.js';
 import { createSandboxObject, toSandboxApiObject, updateSandboxObject } from './sandbox-store.js';
 import {
   chargeForNextPeriod,
+  endedFields,
   lockOverduePayment,
   lockSubscription,
   nextPeriod,
@@ -28,12 +29,7 @@ export function createSandboxRenewals(context: SandboxContext) {
         const ended = await updateSandboxObject(
           transaction,
           subscription,
-          {
-            ...subscription.data,
-            status: 'canceled',
-            ended_at: now,
-            canceled_at: subscription.data.canceled_at ?? now,
-          },
+          endedFields(subscription.data, now),
           clock.now(),
         );
         await emit('subscription.deleted', toSandboxApiObject(ended));

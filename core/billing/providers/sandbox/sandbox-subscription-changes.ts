@@ -4,7 +4,12 @@ import type { SandboxContext } from './sandbox-context.js';
 import { planChangeInvalid } from './sandbox-errors.js';
 import { sandboxLinesTotal, toSandboxLine } from './sandbox-objects.js';
 import { toSandboxApiObject, updateSandboxObject } from './sandbox-store.js';
-import { lockSubscription, refuseWhenEnded, type SubscriptionRecord } from './sandbox-subscription-records.js';
+import {
+  endedFields,
+  lockSubscription,
+  refuseWhenEnded,
+  type SubscriptionRecord,
+} from './sandbox-subscription-records.js';
 
 /** What the member or a moderator asks of a subscription: a new plan, a cancellation, an end. */
 export function createSandboxSubscriptionChanges(context: SandboxContext) {
@@ -19,7 +24,7 @@ export function createSandboxSubscriptionChanges(context: SandboxContext) {
       const ended = await updateSandboxObject(
         transaction,
         subscription,
-        { ...subscription.data, status: 'canceled', ended_at: now, canceled_at: subscription.data.canceled_at ?? now },
+        endedFields(subscription.data, now),
         clock.now(),
       );
       await emit('subscription.deleted', toSandboxApiObject(ended));
@@ -96,7 +101,7 @@ export function createSandboxSubscriptionChanges(context: SandboxContext) {
       const ended = await updateSandboxObject(
         transaction,
         subscription,
-        { ...subscription.data, status: 'canceled', ended_at: now, canceled_at: subscription.data.canceled_at ?? now },
+        endedFields(subscription.data, now),
         clock.now(),
       );
       await emit('subscription.deleted', toSandboxApiObject(ended));

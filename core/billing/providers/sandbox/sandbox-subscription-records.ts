@@ -48,6 +48,14 @@ export const chargeForNextPeriod = (subscription: SubscriptionFields) => {
   return { amountMinor: Math.max(0, owed), remainingProrationMinor: Math.min(0, owed) };
 };
 
+/** The subscription as it is once over; an earlier cancellation keeps its own time. */
+export const endedFields = (subscription: SubscriptionFields, now: number): SubscriptionFields => ({
+  ...subscription,
+  status: 'canceled',
+  ended_at: now,
+  canceled_at: subscription.canceled_at ?? now,
+});
+
 export async function lockSubscription(transaction: Transaction, subscriptionId: string): Promise<SubscriptionRecord> {
   const subscription = await readSandboxObject(transaction, 'subscription', subscriptionId, { forUpdate: true });
   if (!subscription) throw subscriptionNotFound(subscriptionId);

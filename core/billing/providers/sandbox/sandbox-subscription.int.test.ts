@@ -7,7 +7,7 @@ import {
   proMonthly,
   type SandboxHarness,
   vipMonthly,
-} from './sandbox-test-harness.js';
+} from '../../../testing/sandbox-test-harness.js';
 
 let harness: SandboxHarness;
 

@@ -1,12 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createDatabase, type DatabaseHandle } from '../../../../db/client.js';
-import type {
-  CheckoutLine,
-  CreateCheckoutInput,
-  NormalizedEvent,
-  VerifiedWebhook,
-} from '../../../ports/payment-provider.js';
-import { createSandboxProvider, type SandboxProvider } from './sandbox-provider.js';
+import { createDatabase, type DatabaseHandle } from '../../db/client.js';
+import { createSandboxProvider, type SandboxProvider } from '../billing/providers/sandbox/sandbox-provider.js';
+import type { CheckoutLine, CreateCheckoutInput, NormalizedEvent, VerifiedWebhook } from '../ports/payment-provider.js';
 
 /** Test-only: a sandbox on an in-memory PGlite, a clock tests move, and an inbox that records deliveries. */
 

@@ -1,0 +1,39 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import postgres from 'postgres';
+import { createDatabase, type DatabaseHandle } from '../../db/client.js';
+
+/** Where the global setup leaves a migrated PGlite, so each test file loads it instead of migrating. */
+export const pgliteTemplateEnvironmentKey = 'PGLITE_TEMPLATE_FILE';
+
+/**
+ * A fresh, migrated database for one test file: an in-memory PGlite by default, or a new
+ * database on the server named by TEST_DATABASE_URL (dropped again on close).
+ */
+export async function createTestDatabase(): Promise<DatabaseHandle> {
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  if (serverUrl) {
+    const name = `test_${randomBytes(6).toString('hex')}`;
+    const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`create database ${name}`);
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    const handle = await createDatabase({ url: url.toString(), poolSize: 5 });
+    await handle.migrate();
+    return {
+      ...handle,
+      async close() {
+        await handle.close();
+        await admin.unsafe(`drop database if exists ${name} with (force)`);
+        await admin.end({ timeout: 5 });
+      },
+    };
+  }
+  const template = process.env[pgliteTemplateEnvironmentKey];
+  if (template && existsSync(template)) {
+    return createDatabase({ dataDir: 'memory://', loadDataDir: new Blob([readFileSync(template)]) });
+  }
+  const handle = await createDatabase({ dataDir: 'memory://' });
+  await handle.migrate();
+  return handle;
+}
