@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 
 const optionalString = z
@@ -41,7 +42,9 @@ export const configSchema = z
     STRIPE_SECRET_KEY: optionalString,
     STRIPE_WEBHOOK_SECRET: optionalString,
     STRIPE_API_BASE: optionalString.pipe(z.url().optional()),
-    SANDBOX_WEBHOOK_SECRET: z.string().min(16).default('sandbox_whsec_local_development_only'),
+    // Unset: a random secret per process. The sandbox signs and verifies in the same process,
+    // so nobody outside can forge its webhooks with a well-known default.
+    SANDBOX_WEBHOOK_SECRET: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
     WEBHOOK_TOLERANCE_SECONDS: integer(300, 1),
     WEBHOOK_MAX_ATTEMPTS: integer(8, 1),
     WEBHOOK_RETRY_BASE_MS: integer(5000, 1),
@@ -52,7 +55,6 @@ export const configSchema = z
     ENTITLEMENT_CACHE_TTL_SECONDS: integer(300, 1),
     ENTITLEMENT_LOCAL_CACHE_TTL_MS: integer(5000, 0),
     BODY_LIMIT_BYTES: integer(1_048_576, 1024),
-    CHECKOUT_TOKEN_TTL_MINUTES: integer(60, 1),
     SEED_CATALOG: booleanFlag(true),
     MIGRATE_ON_START: booleanFlag(true),
   })
@@ -77,6 +79,7 @@ export const configSchema = z
   .transform((config) => ({
     ...config,
     PUBLIC_URL: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
+    SANDBOX_WEBHOOK_SECRET: config.SANDBOX_WEBHOOK_SECRET ?? `sbx_whsec_${randomBytes(24).toString('hex')}`,
     STRIPE_WEBHOOK_SECRETS: (config.STRIPE_WEBHOOK_SECRET ?? '')
       .split(',')
       .map((secret) => secret.trim())

@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq } from 'drizzle-orm';
 import type { Database, Executor } from '../../db/client.js';
 import { planPrices, plans } from '../../db/schema/index.js';
 import { recordAudit } from '../audit/record-audit.js';
@@ -93,7 +93,8 @@ export function createCatalogService(deps: { db: Database; defaultCurrency: stri
         .select()
         .from(plans)
         .where(options.includeInactive ? undefined : eq(plans.active, true))
-        .orderBy(asc(plans.kind), asc(plans.rank), asc(plans.id));
+        // Tiers first ("tier" sorts after "addon"), cheapest first.
+        .orderBy(desc(plans.kind), asc(plans.rank), asc(plans.id));
       const priceRows = await db
         .select()
         .from(planPrices)

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { createDatabase, type DatabaseHandle } from '../../db/client.js';
+import type { DatabaseHandle } from '../../db/client.js';
 import { createSandboxProvider, type SandboxProvider } from '../billing/providers/sandbox/sandbox-provider.js';
 import type { CheckoutLine, CreateCheckoutInput, NormalizedEvent, VerifiedWebhook } from '../ports/payment-provider.js';
+import { createTestDatabase } from './test-database.js';
 
 /** Test-only: a sandbox on an in-memory PGlite, a clock tests move, and an inbox that records deliveries. */
 
@@ -73,8 +74,7 @@ export interface SandboxHarness {
 }
 
 export async function createSandboxHarness(start = new Date('2025-01-31T12:00:00Z')): Promise<SandboxHarness> {
-  const handle = await createDatabase({ dataDir: 'memory://' });
-  await handle.migrate();
+  const handle = await createTestDatabase();
   let current = start.getTime();
   let received = 0;
   const harness: SandboxHarness = {

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+const positiveInteger = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const optionalUrl = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()))
+  .pipe(z.url().optional());
+
+/**
+ * The bench's own knobs, read once from BENCH_* variables (the app's settings still come from
+ * core/config.ts; the bench builds that config itself so a stray .env cannot change the figures).
+ */
+const benchOptionsSchema = z.object({
+  /** Length of one measured autocannon run per route. */
+  BENCH_DURATION_SECONDS: positiveInteger(8),
+  BENCH_CONNECTIONS: positiveInteger(32),
+  /** Warm-up per route before any measured run (JIT, caches, connection setup). */
+  BENCH_WARMUP_SECONDS: positiveInteger(3),
+  /** Pairs of measured runs, alternating order (bare, check, check, bare, ...); the median is reported. */
+  BENCH_ROUNDS: positiveInteger(2),
+  /** Events ingested and rows inserted by the baseline: the same count for both. */
+  BENCH_INGEST_EVENTS: positiveInteger(2000),
+  /** Requests (or inserts) in flight at once; the same for ingest and its baseline. */
+  BENCH_INGEST_CONCURRENCY: positiveInteger(8),
+  /** A Postgres server: the benches also run on a fresh database there (dropped afterwards). */
+  BENCH_DATABASE_URL: optionalUrl,
+  /** With BENCH_DATABASE_URL: Redis for the cache and BullMQ queue of the Postgres run. */
+  BENCH_REDIS_URL: optionalUrl,
+  /** A directory: the HTTP server child runs with --cpu-prof and writes its profile there. */
+  BENCH_CPU_PROFILE_DIR: z.string().min(1).optional(),
+  /** Run only one bench (profiling): `check` or `ingest`. */
+  BENCH_ONLY: z.enum(['check', 'ingest']).optional(),
+});
+
+export interface BenchOptions {
+  durationSeconds: number;
+  connections: number;
+  warmupSeconds: number;
+  rounds: number;
+  ingestEvents: number;
+  ingestConcurrency: number;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  cpuProfileDir: string | undefined;
+  only: 'check' | 'ingest' | undefined;
+}
+
+export function readBenchOptions(environment: Record<string, string | undefined> = process.env): BenchOptions {
+  const result = benchOptionsSchema.safeParse(environment);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `  - ${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Invalid bench settings:\n${problems.join('\n')}`);
+  }
+  const parsed = result.data;
+  return {
+    durationSeconds: parsed.BENCH_DURATION_SECONDS,
+    connections: parsed.BENCH_CONNECTIONS,
+    warmupSeconds: parsed.BENCH_WARMUP_SECONDS,
+    rounds: parsed.BENCH_ROUNDS,
+    ingestEvents: parsed.BENCH_INGEST_EVENTS,
+    ingestConcurrency: parsed.BENCH_INGEST_CONCURRENCY,
+    databaseUrl: parsed.BENCH_DATABASE_URL,
+    redisUrl: parsed.BENCH_REDIS_URL,
+    cpuProfileDir: parsed.BENCH_CPU_PROFILE_DIR,
+    only: parsed.BENCH_ONLY,
+  };
+}

@@ -1,0 +1,58 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BenchCoreSpec } from './bench-core.js';
+import type { BenchServerReady } from './bench-server-protocol.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repositoryRoot = path.resolve(here, '..', '..');
+
+export interface BenchServerProcess {
+  baseUrl: string;
+  userId: string;
+  stop(): Promise<void>;
+}
+
+/** Forks bench-server.ts under tsx and waits until it listens (or fails). */
+export async function startBenchServer(
+  spec: BenchCoreSpec,
+  options: { cpuProfileDir?: string | undefined } = {},
+): Promise<BenchServerProcess> {
+  const execArgv = ['--import', 'tsx'];
+  if (options.cpuProfileDir) {
+    mkdirSync(options.cpuProfileDir, { recursive: true });
+    execArgv.push('--cpu-prof', `--cpu-prof-dir=${path.resolve(options.cpuProfileDir)}`);
+  }
+  const child = fork(path.join(here, 'bench-server.ts'), [JSON.stringify(spec)], {
+    cwd: repositoryRoot,
+    execArgv,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const ready = await new Promise<BenchServerReady>((resolve, reject) => {
+    const onExit = (code: number | null, signal: string | null) =>
+      reject(new Error(`the bench server exited before listening (code ${code}, signal ${signal})`));
+    child.once('exit', onExit);
+    child.once('error', reject);
+    child.on('message', (message: BenchServerReady) => {
+      if (message?.type !== 'ready') return;
+      child.off('exit', onExit);
+      resolve(message);
+    });
+  });
+  return {
+    baseUrl: `http://127.0.0.1:${ready.port}`,
+    userId: ready.userId,
+    stop: () => stopChild(child),
+  };
+}
+
+/** Asks for a clean shutdown (so a CPU profile gets written), then insists. */
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.send('stop');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(timer);
+}
