@@ -58,24 +58,28 @@ export const configSchema = z
     SEED_CATALOG: booleanFlag(true),
     MIGRATE_ON_START: booleanFlag(true),
   })
-  .superRefine((config, context) => {
-    if (config.BILLING_PROVIDER_MODE === 'stripe') {
-      if (!config.STRIPE_SECRET_KEY)
-        context.addIssue({
-          code: 'custom',
-          path: ['STRIPE_SECRET_KEY'],
-          message: 'required when BILLING_PROVIDER_MODE=stripe',
-        });
-      if (!config.STRIPE_WEBHOOK_SECRET)
-        context.addIssue({
-          code: 'custom',
-          path: ['STRIPE_WEBHOOK_SECRET'],
-          message: 'required when BILLING_PROVIDER_MODE=stripe',
-        });
-    }
-    if (config.NODE_ENV === 'production' && !config.ADMIN_API_KEY)
-      context.addIssue({ code: 'custom', path: ['ADMIN_API_KEY'], message: 'required when NODE_ENV=production' });
-  })
+  .superRefine(
+    (config, context) => {
+      if (config.BILLING_PROVIDER_MODE === 'stripe') {
+        if (!config.STRIPE_SECRET_KEY)
+          context.addIssue({
+            code: 'custom',
+            path: ['STRIPE_SECRET_KEY'],
+            message: 'required when BILLING_PROVIDER_MODE=stripe',
+          });
+        if (!config.STRIPE_WEBHOOK_SECRET)
+          context.addIssue({
+            code: 'custom',
+            path: ['STRIPE_WEBHOOK_SECRET'],
+            message: 'required when BILLING_PROVIDER_MODE=stripe',
+          });
+      }
+      if (config.NODE_ENV === 'production' && !config.ADMIN_API_KEY)
+        context.addIssue({ code: 'custom', path: ['ADMIN_API_KEY'], message: 'required when NODE_ENV=production' });
+      // Run even when a field above failed, so one ConfigError names every problem at once.
+    },
+    { when: () => true },
+  )
   .transform((config) => ({
     ...config,
     PUBLIC_URL: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,

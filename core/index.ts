@@ -12,6 +12,7 @@ import { createSandboxProvider, type SandboxProvider } from './billing/providers
 import { createStripeProvider } from './billing/providers/stripe/stripe-provider.js';
 import { buildRevenueReport } from './billing/revenue-report.js';
 import { createSubscriptionService } from './billing/subscription-service.js';
+import { syncProviderPrices } from './billing/sync-provider-prices.js';
 import { createCatalogService } from './catalog/catalog-service.js';
 import type { Config } from './config.js';
 import { createEntitlementService, entitlementsChangedJob } from './entitlements/entitlement-service.js';
@@ -218,6 +219,8 @@ export async function createCore(dependencies: CoreDependencies) {
     sweepPaymentEvents,
     paymentEvents,
     revenueReport: (period: { from: Date; to: Date }) => buildRevenueReport(db, period),
+    syncProviderPrices: (providerName: string) =>
+      syncProviderPrices(catalog, providers.get(providerName), config.IDEMPOTENCY_PREFIX),
 
     setSandboxDelivery(delivery: SandboxDelivery) {
       sandboxDelivery = delivery;

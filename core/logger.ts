@@ -1,5 +1,23 @@
 import pino, { type Logger } from 'pino';
 
+/** Field names censored wherever a log object carries them (top level or one level down). */
+const sensitiveFields = [
+  'authorization',
+  'password',
+  'secret',
+  'secretKey',
+  'webhookSecret',
+  'apiKey',
+  'api_key',
+  'token',
+  'card',
+  'card_number',
+  'cvc',
+  'email',
+  'customer_email',
+  'phone',
+];
+
 /**
  * Paths whose values never reach a log line: credentials, signatures, card data and the
  * personal details we hold. Censored rather than removed so it is visible that a value existed.
@@ -12,20 +30,8 @@ export const redactedPaths = [
   'req.headers["x-telegram-bot-api-secret-token"]',
   'req.headers["x-slack-signature"]',
   'headers.authorization',
-  '*.authorization',
-  '*.password',
-  '*.secret',
-  '*.secretKey',
-  '*.webhookSecret',
-  '*.apiKey',
-  '*.api_key',
-  '*.token',
-  '*.card',
-  '*.card_number',
-  '*.cvc',
-  '*.email',
-  '*.customer_email',
-  '*.phone',
+  // `logger.info({ email })`, `logger.info({ user: { email } })` and one level deeper.
+  ...sensitiveFields.flatMap((field) => [field, `*.${field}`, `*.*.${field}`]),
   'ADMIN_API_KEY',
   'STRIPE_SECRET_KEY',
   'STRIPE_WEBHOOK_SECRET',

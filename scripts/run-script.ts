@@ -5,9 +5,10 @@ import { createCore } from '../core/index.js';
  * `npm run script <name> [args]`: operator tools that work on the same database as the app.
  *   replay-webhook <event id>   put a stored webhook event back in line and process it now
  *   dead-letters                list dead-lettered webhook events
+ *   sync-stripe-prices          create Stripe Prices for every active plan price
  */
 const [name, ...args] = process.argv.slice(2);
-const usage = 'usage: npm run script replay-webhook <event id> | npm run script dead-letters';
+const usage = 'usage: npm run script replay-webhook <event id> | dead-letters | sync-stripe-prices';
 
 const config = loadConfig();
 const core = await createCore({ config });
@@ -20,6 +21,10 @@ try {
       // This process is not a worker: process it here and now rather than wait for one.
       const outcome = await core.processPaymentEvent(event.id);
       console.log(JSON.stringify({ event_id: event.id, event_type: event.event_type, outcome }, null, 2));
+      break;
+    }
+    case 'sync-stripe-prices': {
+      console.log(JSON.stringify(await core.syncProviderPrices('stripe'), null, 2));
       break;
     }
     case 'dead-letters': {

@@ -36,9 +36,17 @@ export async function applyDispute(
     occurredAt: event.occurredAt,
   };
   const amount = Math.min(event.amountMinor, purchase.amountMinor);
-  // The bank takes the money when the dispute opens, whatever order we learn things in.
+  // The bank takes the money when the dispute opens, whatever order we learn things in: booked
+  // at the opening time, not at the time of whichever event (open or verdict) arrived first.
   const entries: LedgerEntry[] = [
-    { ...common, entryKey: `dispute:${disputeKey}`, account: 'revenue', kind: 'dispute', amountMinor: -amount },
+    {
+      ...common,
+      occurredAt: event.openedAt ?? event.occurredAt,
+      entryKey: `dispute:${disputeKey}`,
+      account: 'revenue',
+      kind: 'dispute',
+      amountMinor: -amount,
+    },
   ];
   if (event.status === 'won')
     entries.push({

@@ -37,7 +37,8 @@ export async function applySubscriptionSnapshot(
       ),
     )
     .for('update');
-  if (existing && existing.observedAt >= snapshot.observedAt) return null;
+  // Equal stamps are two looks at the current state (same millisecond, same version): either may win.
+  if (existing && existing.observedAt > snapshot.observedAt) return null;
   // Grace counts from the first time we saw it past due, not from each later update.
   const pastDueSince = snapshot.status === 'past_due' ? (existing?.pastDueSince ?? now) : null;
   const values = {
@@ -61,11 +62,13 @@ export async function applySubscriptionSnapshot(
   };
   const written = await executor
     .insert(subscriptions)
-    .values(values)
+    // createdAt from the app clock like every other time here (the revenue report counts new
+    // subscriptions by it); it is not in `values`, so an update never moves it.
+    .values({ ...values, createdAt: now })
     .onConflictDoUpdate({
       target: [subscriptions.provider, subscriptions.providerSubscriptionId],
       set: values,
-      setWhere: sql`${subscriptions.observedAt} < ${snapshot.observedAt}`,
+      setWhere: sql`${subscriptions.observedAt} <= ${snapshot.observedAt}`,
     })
     .returning({ id: subscriptions.id });
   return written.length ? userId : null;

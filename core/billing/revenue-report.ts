@@ -57,10 +57,13 @@ export async function buildRevenueReport(db: Database, period: { from: Date; to:
       );
     }
   }
+  // Raw sql params bypass drizzle's column mapping, and postgres.js refuses a Date there: send text.
+  const from = sql`${period.from.toISOString()}::timestamptz`;
+  const to = sql`${period.to.toISOString()}::timestamptz`;
   const [counts] = await db
     .select({
-      created: sql<string>`count(*) filter (where ${subscriptions.createdAt} >= ${period.from} and ${subscriptions.createdAt} < ${period.to})`,
-      churned: sql<string>`count(*) filter (where ${subscriptions.endedAt} >= ${period.from} and ${subscriptions.endedAt} < ${period.to})`,
+      created: sql<string>`count(*) filter (where ${subscriptions.createdAt} >= ${from} and ${subscriptions.createdAt} < ${to})`,
+      churned: sql<string>`count(*) filter (where ${subscriptions.endedAt} >= ${from} and ${subscriptions.endedAt} < ${to})`,
     })
     .from(subscriptions);
   const money = await db

@@ -29,6 +29,21 @@ interface Candidate {
 const formatDate = (date: Date) =>
   date.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
 
+/** Later end first; null (never ends) is the latest of all. Never NaN, unlike Infinity - Infinity. */
+const compareEnds = (left: Date | null, right: Date | null) =>
+  left === right ? 0 : left === null ? 1 : right === null ? -1 : left.getTime() - right.getTime();
+
+const compareText = (left: string, right: string) => (left < right ? -1 : left > right ? 1 : 0);
+
+/**
+ * The last tie-break: by what the candidate would produce, so equal candidates give the same
+ * answer whatever order the facts were loaded in (the database returns rows in no set order).
+ */
+const compareOutcome = (left: Candidate, right: Candidate) =>
+  compareText(left.planId, right.planId) ||
+  compareText(left.status, right.status) ||
+  compareText(left.explanation, right.explanation);
+
 const isFullyRefunded = (purchase: PurchaseFact) =>
   purchase.amountMinor > 0 && purchase.amountRefundedMinor >= purchase.amountMinor;
 
@@ -175,6 +190,7 @@ export function computeEntitlements(
 ): EntitlementResult {
   const candidates: Candidate[] = [];
   const addonSources: Array<{ planId: string; quantity: number }> = [];
+  const changeMoments: Date[] = [];
 
   for (const subscription of facts.subscriptions)
     candidates.push(subscriptionCandidate(subscription, facts.purchases, plans.get(subscription.planId), policy, now));
@@ -185,14 +201,17 @@ export function computeEntitlements(
       const endsAt =
         purchase.accessDays === null ? null : new Date(purchase.paidAt.getTime() + purchase.accessDays * dayMs);
       const voided = purchase.disputeStatus === 'lost' || isFullyRefunded(purchase);
-      if (!voided && (!endsAt || endsAt > now)) addonSources.push({ planId: plan.id, quantity: 1 });
+      if (!voided && (!endsAt || endsAt > now)) {
+        addonSources.push({ planId: plan.id, quantity: 1 });
+        // When it ends, the features and quotas it adds go: that is a moment to recheck.
+        if (endsAt) changeMoments.push(endsAt);
+      }
       continue;
     }
     const candidate = purchaseCandidate(purchase, plan, now);
     if (candidate) candidates.push(candidate);
   }
 
-  const changeMoments: Date[] = [];
   for (const grant of facts.grants) {
     if (grant.revokedAt) continue;
     const plan = plans.get(grant.planId);
@@ -255,11 +274,13 @@ export function computeEntitlements(
     .filter((candidate) => candidate.grantsAccess)
     .sort(
       (left, right) =>
-        rank(right) - rank(left) || (right.endsAt?.getTime() ?? Infinity) - (left.endsAt?.getTime() ?? Infinity),
+        rank(right) - rank(left) || compareEnds(right.endsAt, left.endsAt) || compareOutcome(left, right),
     );
   const chosen = granting[0];
   if (!chosen) {
-    const latest = [...candidates].sort((left, right) => right.recency - left.recency)[0];
+    const latest = [...candidates].sort(
+      (left, right) => right.recency - left.recency || compareOutcome(left, right),
+    )[0];
     return latest
       ? freeResult(latest.status, latest.explanation, recheckAt)
       : freeResult('free', "You're on the free plan.", recheckAt);

@@ -1,4 +1,4 @@
-import { eq, lte } from 'drizzle-orm';
+import { eq, lte, sql } from 'drizzle-orm';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import type { Database, Executor } from '../../db/client.js';
@@ -80,6 +80,9 @@ export function createEntitlementService(deps: {
 
   /** Recomputes and stores one user's entitlements inside the caller's transaction. */
   async function recompute(executor: Executor, userId: string): Promise<{ view: EntitlementView; changed: boolean }> {
+    // One recompute per user at a time, and facts read only after the lock: a concurrent
+    // transaction's facts are then committed and visible, so neither result is stale.
+    await executor.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`entitlements:${userId}`}, 0))`);
     const facts = await loadEntitlementFacts(executor, userId);
     const plans = await deps.catalog.planIndex(executor);
     const now = clock.now();
@@ -93,7 +96,7 @@ export function createEntitlementService(deps: {
       expires_at: result.expiresAt?.toISOString() ?? null,
       explanation: result.explanation,
     };
-    const [existing] = await executor.select().from(entitlements).where(eq(entitlements.userId, userId)).for('update');
+    const [existing] = await executor.select().from(entitlements).where(eq(entitlements.userId, userId));
     if (existing && sameResult(candidate, toView(existing))) {
       const [row] = await executor
         .update(entitlements)
@@ -143,7 +146,8 @@ export function createEntitlementService(deps: {
   async function recomputeAndPublish(userIds: string[]) {
     const changes: EntitlementChange[] = [];
     await db.transaction(async (transaction) => {
-      for (const userId of userIds) {
+      // A fixed order keeps two multi-user recomputes from waiting on each other's locks.
+      for (const userId of [...new Set(userIds)].sort()) {
         const { view, changed } = await recompute(transaction, userId);
         if (changed) changes.push({ userId, version: view.version, view });
       }

@@ -114,6 +114,8 @@ export type NormalizedEvent =
       amountMinor: number;
       currency: string;
       occurredAt: Date;
+      /** When the dispute opened (the bank took the money then), whichever of its events this is. */
+      openedAt?: Date;
     };
 
 export interface VerifiedWebhook {

@@ -115,7 +115,7 @@ export function createPaymentEventProcessor(deps: {
           event,
           snapshots,
         );
-        for (const userId of affected) {
+        for (const userId of [...affected].sort()) {
           const { view, changed } = await deps.entitlements.recompute(transaction, userId);
           if (changed) changes.push({ userId, version: view.version, view });
         }

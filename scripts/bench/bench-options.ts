@@ -17,6 +17,10 @@ const benchOptionsSchema = z.object({
   BENCH_CONNECTIONS: positiveInteger(32),
   /** Warm-up per route before any measured run (JIT, caches, connection setup). */
   BENCH_WARMUP_SECONDS: positiveInteger(3),
+  /** Length of one latency run (two per route, see entitlement-check-bench.ts). */
+  BENCH_LATENCY_SECONDS: positiveInteger(3),
+  /** Connections of the latency runs: requests always in flight, without a long queue. */
+  BENCH_LATENCY_CONNECTIONS: positiveInteger(4),
   /** Pairs of measured runs, alternating order (bare, check, check, bare, ...); the median is reported. */
   BENCH_ROUNDS: positiveInteger(2),
   /** Events ingested and rows inserted by the baseline: the same count for both. */
@@ -37,6 +41,8 @@ export interface BenchOptions {
   durationSeconds: number;
   connections: number;
   warmupSeconds: number;
+  latencySeconds: number;
+  latencyConnections: number;
   rounds: number;
   ingestEvents: number;
   ingestConcurrency: number;
@@ -57,6 +63,8 @@ export function readBenchOptions(environment: Record<string, string | undefined>
     durationSeconds: parsed.BENCH_DURATION_SECONDS,
     connections: parsed.BENCH_CONNECTIONS,
     warmupSeconds: parsed.BENCH_WARMUP_SECONDS,
+    latencySeconds: parsed.BENCH_LATENCY_SECONDS,
+    latencyConnections: parsed.BENCH_LATENCY_CONNECTIONS,
     rounds: parsed.BENCH_ROUNDS,
     ingestEvents: parsed.BENCH_INGEST_EVENTS,
     ingestConcurrency: parsed.BENCH_INGEST_CONCURRENCY,

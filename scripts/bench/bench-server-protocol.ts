@@ -6,3 +6,10 @@ export interface BenchServerReady {
   port: number;
   userId: string;
 }
+
+/** The parent asks `{ type: 'cpu' }`; the child answers with its own CPU time so far. */
+export interface BenchServerCpu {
+  type: 'cpu';
+  /** User + system CPU time of the server process, microseconds. */
+  micros: number;
+}

@@ -1,6 +1,6 @@
 import { buildApp } from '../../web/app.js';
 import { type BenchCoreSpec, createBenchCore } from './bench-core.js';
-import { type BenchServerReady, bareRoutePath } from './bench-server-protocol.js';
+import { type BenchServerCpu, type BenchServerReady, bareRoutePath } from './bench-server-protocol.js';
 
 /**
  * Child-process entry of the HTTP bench (forked by http-server-process.ts): the real app plus
@@ -31,8 +31,13 @@ const stop = async () => {
   await dispose();
   process.exit(0);
 };
-process.on('message', (message) => {
+process.on('message', (message: unknown) => {
   if (message === 'stop') void stop();
+  if (message === 'cpu') {
+    const usage = process.cpuUsage();
+    const answer: BenchServerCpu = { type: 'cpu', micros: usage.user + usage.system };
+    process.send?.(answer);
+  }
 });
 // The parent went away (crash, Ctrl-C): do not linger.
 process.on('disconnect', () => void stop());

@@ -23,7 +23,9 @@ export function benchTargets(options: BenchOptions): BenchTarget[] {
   if (options.databaseUrl)
     targets.push({
       name: 'postgres',
-      description: options.redisUrl ? 'Postgres, BullMQ on Redis, Redis cache' : 'Postgres, in-process queue, memory cache',
+      description: options.redisUrl
+        ? 'Postgres, BullMQ on Redis, Redis cache'
+        : 'Postgres, in-process queue, memory cache',
       serverUrl: options.databaseUrl,
       redisUrl: options.redisUrl,
     });

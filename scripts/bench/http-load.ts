@@ -17,7 +17,7 @@ export interface LoadRun {
 }
 
 /**
- * One closed-loop autocannon run. Latencies are collected per response (sub-millisecond), and
+ * One closed-loop autocannon run: every connection sends its next request as soon as the last is answered. Latencies are collected per response (sub-millisecond), and
  * any non-2xx answer or socket error makes the run an error: a figure for failing requests means nothing.
  */
 export async function measureHttp(run: LoadRun): Promise<LoadFigures> {

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchCoreSpec } from './bench-core.js';
-import type { BenchServerReady } from './bench-server-protocol.js';
+import type { BenchServerCpu, BenchServerReady } from './bench-server-protocol.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repositoryRoot = path.resolve(here, '..', '..');
@@ -11,6 +11,8 @@ const repositoryRoot = path.resolve(here, '..', '..');
 export interface BenchServerProcess {
   baseUrl: string;
   userId: string;
+  /** The server process's CPU time so far (user + system), microseconds. */
+  cpuMicros(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -43,6 +45,19 @@ export async function startBenchServer(
   return {
     baseUrl: `http://127.0.0.1:${ready.port}`,
     userId: ready.userId,
+    cpuMicros: () =>
+      new Promise<number>((resolve, reject) => {
+        const onExit = () => reject(new Error('the bench server exited during the run'));
+        const onMessage = (message: BenchServerCpu) => {
+          if (message?.type !== 'cpu') return;
+          child.off('message', onMessage);
+          child.off('exit', onExit);
+          resolve(message.micros);
+        };
+        child.on('message', onMessage);
+        child.once('exit', onExit);
+        child.send('cpu', (error) => error && reject(error));
+      }),
     stop: () => stopChild(child),
   };
 }
@@ -51,7 +66,9 @@ export async function startBenchServer(
 async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.send('stop');
+  child.send('stop', (error) => {
+    if (error) child.kill('SIGTERM');
+  });
   const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
   await exited;
   clearTimeout(timer);

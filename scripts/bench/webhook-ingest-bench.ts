@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { and, count, eq } from 'drizzle-orm';
+import type { Core } from '../../core/index.js';
 import { paymentEvents } from '../../db/schema/index.js';
 import { buildApp } from '../../web/app.js';
 import { type BenchCoreSpec, createBenchCore } from './bench-core.js';
@@ -41,13 +42,13 @@ async function timedPool(count: number, concurrency: number, work: (index: numbe
  * and a load generator here would share the server's 2 cores. The worker is never started, so
  * no event is processed: the queue only collects nudges.
  *
- * Both sides run the same count with the same concurrency, in ABBA order (raw, ingest, ingest, raw)
- * so that table growth and JIT warm-up weigh on both alike.
+ * Both sides run the same count with the same concurrency, after a warm-up of each, in ABBA order
+ * so that table growth, JIT and other load on the machine weigh on both alike.
  */
 export async function runWebhookIngestBench(spec: BenchCoreSpec, options: BenchOptions): Promise<WebhookIngestFigures> {
   const { core, dispose } = await createBenchCore(spec);
+  const app = await buildApp(core, { docs: false });
   try {
-    const app = await buildApp(core, { docs: false });
     await app.ready();
     const total = options.ingestEvents;
     const concurrency = options.ingestConcurrency;
@@ -86,18 +87,23 @@ export async function runWebhookIngestBench(spec: BenchCoreSpec, options: BenchO
     await timedPool(warmupCount, concurrency, (index) => ingest(events[index]!));
     await timedPool(warmupCount, concurrency, (index) => rawInsert(index));
 
-    const half = Math.floor(total / 2);
-    const slices: Array<[start: number, count: number]> = [
-      [warmupCount, half],
-      [warmupCount + half, total - half],
-    ];
+    // ABBA over four slices (raw, ingest, ingest, raw, raw, ingest, ingest, raw).
+    const slices = 4;
     let ingestMs = 0;
     let rawMs = 0;
-    const [first, second] = slices as [[number, number], [number, number]];
-    rawMs += await timedPool(first[1], concurrency, (index) => rawInsert(first[0] + index));
-    ingestMs += await timedPool(first[1], concurrency, (index) => ingest(events[first[0] + index]!));
-    ingestMs += await timedPool(second[1], concurrency, (index) => ingest(events[second[0] + index]!));
-    rawMs += await timedPool(second[1], concurrency, (index) => rawInsert(second[0] + index));
+    for (let slice = 0; slice < slices; slice += 1) {
+      const start = warmupCount + Math.floor((total * slice) / slices);
+      const count = warmupCount + Math.floor((total * (slice + 1)) / slices) - start;
+      const ingestSlice = () => timedPool(count, concurrency, (index) => ingest(events[start + index]!));
+      const rawSlice = () => timedPool(count, concurrency, (index) => rawInsert(start + index));
+      if (slice % 2 === 0) {
+        rawMs += await rawSlice();
+        ingestMs += await ingestSlice();
+      } else {
+        ingestMs += await ingestSlice();
+        rawMs += await rawSlice();
+      }
+    }
 
     await expectStored(core, 'stripe', warmupCount + total);
     await expectStored(core, 'bench-raw', warmupCount + total);
@@ -114,15 +120,17 @@ export async function runWebhookIngestBench(spec: BenchCoreSpec, options: BenchO
       met: ratio >= ingestTargets.minRatio,
     };
   } finally {
+    await app.close();
     await dispose();
   }
 }
 
 /** Every event must be durable and pending, or the figure counts work that did not happen. */
-async function expectStored(core: Awaited<ReturnType<typeof createBenchCore>>['core'], provider: string, expected: number) {
+async function expectStored(core: Core, provider: string, expected: number) {
   const [row] = await core.db
     .select({ stored: count() })
     .from(paymentEvents)
     .where(and(eq(paymentEvents.provider, provider), eq(paymentEvents.status, 'pending')));
-  if (row?.stored !== expected) throw new Error(`${provider}: ${row?.stored ?? 0} pending rows stored, expected ${expected}`);
+  if (row?.stored !== expected)
+    throw new Error(`${provider}: ${row?.stored ?? 0} pending rows stored, expected ${expected}`);
 }

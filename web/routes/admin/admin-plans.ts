@@ -30,6 +30,20 @@ export async function adminPlanRoutes(app: FastifyInstance, core: Core, requireA
       reply.status(201).send(describePlan(await core.catalog.createPlan(request.body, adminActor))),
   );
 
+  typed.post(
+    '/admin/plans/sync-prices',
+    {
+      preHandler: requireAdmin,
+      schema: {
+        tags: ['admin'],
+        summary: "Create the provider's prices for every active price (Stripe: under our lookup keys).",
+        security,
+        body: z.object({ provider: z.enum(['stripe']).default('stripe') }).default({ provider: 'stripe' }),
+      },
+    },
+    async (request) => ({ prices: await core.syncProviderPrices(request.body.provider) }),
+  );
+
   typed.patch(
     '/admin/plans/:plan_id',
     {

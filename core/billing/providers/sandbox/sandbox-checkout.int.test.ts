@@ -11,15 +11,10 @@ import { toUnixSeconds } from './sandbox-billing-period.js';
 import { sandboxSignatureHeader, signSandboxPayload } from './sandbox-signature.js';
 
 let harness: SandboxHarness;
-
-// Starting PGlite can take several seconds on a busy machine.
 beforeAll(async () => {
   harness = await createSandboxHarness();
-}, 60_000);
-
-afterAll(async () => {
-  await harness.close();
 });
+afterAll(() => harness.close());
 
 const countOf = async (kind: 'subscription' | 'payment') => (await harness.provider.listObjects(kind)).length;
 

@@ -181,6 +181,7 @@ export function normalizeSandboxEvent(envelope: SandboxEventEnvelope): Normalize
         amountMinor: dispute.amount_minor,
         currency: dispute.currency,
         occurredAt: fromSeconds(dispute.closed_at ?? dispute.created),
+        openedAt: fromSeconds(dispute.created),
       };
     }
     default:

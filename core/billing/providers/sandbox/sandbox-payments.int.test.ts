@@ -7,15 +7,10 @@ import {
 } from '../../../testing/sandbox-test-harness.js';
 
 let harness: SandboxHarness;
-
-// Starting PGlite can take several seconds on a busy machine.
 beforeAll(async () => {
   harness = await createSandboxHarness();
-}, 60_000);
-
-afterAll(async () => {
-  await harness.close();
 });
+afterAll(() => harness.close());
 
 /** A paid one-time payment of 29900; the checkout's deliveries are already consumed. */
 async function paidPayment(): Promise<string> {
@@ -135,6 +130,7 @@ describe('sandbox disputes', () => {
       amountMinor: 29900,
       currency: 'usd',
       occurredAt: harness.now(),
+      openedAt: harness.now(),
     });
     await expect(harness.provider.openDispute(paymentId)).rejects.toMatchObject({
       code: 'sandbox_payment_already_disputed',
@@ -143,7 +139,11 @@ describe('sandbox disputes', () => {
     await harness.provider.closeDispute(opened.providerDisputeId, 'lost');
     const [closed] = await harness.receive();
     expect(closed?.verified.eventType).toBe('dispute.closed');
-    expect(closed?.event).toMatchObject({ providerDisputeId: opened.providerDisputeId, status: 'lost' });
+    expect(closed?.event).toMatchObject({
+      providerDisputeId: opened.providerDisputeId,
+      status: 'lost',
+      openedAt: opened.openedAt,
+    });
     await expect(harness.provider.closeDispute(opened.providerDisputeId, 'won')).rejects.toMatchObject({
       code: 'sandbox_dispute_not_open',
       status: 409,

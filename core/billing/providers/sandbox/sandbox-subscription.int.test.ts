@@ -10,15 +10,10 @@ import {
 } from '../../../testing/sandbox-test-harness.js';
 
 let harness: SandboxHarness;
-
-// Starting PGlite can take several seconds on a busy machine.
 beforeAll(async () => {
   harness = await createSandboxHarness();
-}, 60_000);
-
-afterAll(async () => {
-  await harness.close();
 });
+afterAll(() => harness.close());
 
 /** A paid, active monthly subscription; the deliveries of its checkout are already consumed. */
 async function activeSubscription(): Promise<{ subscriptionId: string; userId: string }> {

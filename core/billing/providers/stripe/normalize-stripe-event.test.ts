@@ -51,6 +51,7 @@ const dispute = (status: 'open' | 'lost'): NormalizedEvent => ({
   amountMinor: 2000,
   currency: 'usd',
   occurredAt: at(1723682059),
+  openedAt: at(1723682054),
 });
 
 /** One expectation per fixture in events/: a new fixture fails the completeness check until it has one. */

@@ -74,6 +74,7 @@ export const normalizeStripeEvent = async (payload: string, lookups: StripeEvent
         amountMinor: dispute.amount,
         currency: dispute.currency.toLowerCase(),
         occurredAt,
+        openedAt: fromUnixSeconds(dispute.created),
       };
     }
     default:

@@ -124,6 +124,7 @@ export const chargeSchema = z.object({
 
 export const disputeSchema = z.object({
   id: z.string(),
+  created: z.number().int(),
   amount: z.number().int(),
   currency: z.string(),
   status: z.string(),

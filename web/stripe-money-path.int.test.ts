@@ -1,0 +1,773 @@
+import { randomBytes } from 'node:crypto';
+import { eq, inArray } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createStripeClient } from '../core/billing/providers/stripe/create-stripe-client.js';
+import type { EntitlementView } from '../core/entitlements/entitlement-service.js';
+import { type FakeStripe, type StripeEvent, startFakeStripeServer } from '../core/testing/fake-stripe-server.js';
+import { readJsonFixture } from '../core/testing/fixtures.js';
+import { adminHeaders, createTestApp } from '../core/testing/test-core.js';
+import { billingLedger, checkoutSessions, paymentEvents, purchases, subscriptions } from '../db/schema/index.js';
+
+/**
+ * The Stripe money path end to end: the HTTP app, the real stripe SDK and a stateful fake Stripe
+ * on a local port, real signatures, real webhook inbox, queue and database (PGlite by default;
+ * Postgres, Redis and BullMQ when TEST_DATABASE_URL / TEST_REDIS_URL are set).
+ */
+
+const primarySecret = 'whsec_a';
+const rotatedSecret = 'whsec_b';
+const minuteMs = 60_000;
+const dayMs = 86_400_000;
+const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
+const iso = (date: Date | null) => date?.toISOString() ?? null;
+const compareText = (left: string, right: string) => (left < right ? -1 : left > right ? 1 : 0);
+
+type PublicEntitlements = Omit<EntitlementView, 'recheck_at'>;
+type CheckoutAnswer = { session_id: string; url: string; provider: string; expires_at: string; reused: boolean };
+type WebhookAnswer = { received: true; duplicate: boolean; event_id: string | null };
+
+const eventOf = (events: StripeEvent[], type: string): StripeEvent => {
+  const found = events.find((event) => event.type === type);
+  if (!found) throw new Error(`no ${type} among ${events.map((event) => event.type).join(', ')}`);
+  return found;
+};
+
+/** A shop on its own database and clock, selling through the given fake Stripe. */
+async function openShop(fake: FakeStripe) {
+  const harness = await createTestApp({
+    BILLING_PROVIDER_MODE: 'stripe',
+    STRIPE_SECRET_KEY: fake.secretKey,
+    STRIPE_API_BASE: fake.url,
+    STRIPE_WEBHOOK_SECRET: `${primarySecret},${rotatedSecret}`,
+  });
+  const { db } = harness.core;
+  // The test reads links Stripe does not put in webhooks (invoice -> PaymentIntent) like the adapter does.
+  const stripe = createStripeClient({ secretKey: fake.secretKey, apiBase: fake.url });
+  fake.setNow(harness.clock.now());
+
+  /** Both clocks move together: Stripe's objects and events, and ours (signatures, grace, periods). */
+  const at = (date: Date) => {
+    if (date.getTime() < harness.clock.now().getTime()) throw new Error('the clock only moves forward');
+    harness.clock.set(date);
+    fake.setNow(date);
+  };
+  const advance = (milliseconds: number) => at(new Date(harness.clock.now().getTime() + milliseconds));
+
+  const createUser = async (email: string) => {
+    const response = await harness.app.inject({
+      method: 'POST',
+      url: '/v1/users',
+      headers: adminHeaders,
+      payload: { email },
+    });
+    expect(response.statusCode).toBe(200);
+    return response.json<{ id: string }>().id;
+  };
+
+  const checkout = async (userId: string, options: { plan_id?: string; interval?: string } = {}) => {
+    const response = await harness.app.inject({
+      method: 'POST',
+      url: '/v1/billing/checkout-session',
+      headers: adminHeaders,
+      payload: { user_id: userId, plan_id: 'pro', provider: 'stripe', ...options },
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    return response.json<CheckoutAnswer>();
+  };
+
+  /** Signs like Stripe does, timestamped by our clock (verification measures age against it). */
+  const sign = (event: StripeEvent, secret = primarySecret, timestamp = seconds(harness.clock.now())) =>
+    fake.signEvent(event, secret, timestamp);
+
+  const post = (body: string, signature: string | undefined) =>
+    harness.app.inject({
+      method: 'POST',
+      url: '/v1/webhooks/stripe',
+      headers: {
+        'content-type': 'application/json',
+        ...(signature === undefined ? {} : { 'stripe-signature': signature }),
+      },
+      payload: body,
+    });
+
+  const deliverOne = async (event: StripeEvent, secret = primarySecret) => {
+    const { body, signature } = sign(event, secret);
+    const response = await post(body, signature);
+    expect(response.statusCode, response.body).toBe(200);
+    return response.json<WebhookAnswer>();
+  };
+
+  const deliver = async (events: StripeEvent[], secret = primarySecret) => {
+    for (const event of events) await deliverOne(event, secret);
+  };
+
+  /**
+   * Runs jobs until every stored event is done. Events waiting for a prerequisite are retried
+   * the way production retries them: time passes, the sweeper re-enqueues them, a worker runs.
+   */
+  const settle = async () => {
+    await harness.drain();
+    for (let round = 0; round < 40; round += 1) {
+      const open = await db
+        .select({ id: paymentEvents.id })
+        .from(paymentEvents)
+        .where(inArray(paymentEvents.status, ['pending', 'processing', 'failed']));
+      if (open.length === 0) break;
+      advance(10 * minuteMs);
+      await harness.core.sweepPaymentEvents();
+      await harness.drain();
+    }
+    const unfinished = await db
+      .select({ type: paymentEvents.eventType, status: paymentEvents.status, error: paymentEvents.lastError })
+      .from(paymentEvents)
+      .where(inArray(paymentEvents.status, ['pending', 'processing', 'failed', 'dead']));
+    expect(unfinished).toEqual([]);
+  };
+
+  const entitlements = async (userId: string) => {
+    const response = await harness.app.inject({
+      method: 'GET',
+      url: `/v1/entitlements/${userId}`,
+      headers: adminHeaders,
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    return response.json<PublicEntitlements>();
+  };
+
+  /** Recomputes from stored facts at the current time (what the scheduled sweep does). */
+  const refreshedEntitlements = async (userId: string) => {
+    const response = await harness.app.inject({
+      method: 'POST',
+      url: '/v1/entitlements/refresh',
+      headers: adminHeaders,
+      payload: { user_id: userId },
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    return response.json<{ entitlements: PublicEntitlements }>().entitlements;
+  };
+
+  const paymentIntentOfInvoice = async (invoiceId: string) => {
+    const page = await stripe.invoicePayments.list({ invoice: invoiceId });
+    const paymentIntent = page.data[0]?.payment.payment_intent;
+    if (typeof paymentIntent !== 'string') throw new Error(`invoice ${invoiceId} has no PaymentIntent`);
+    return paymentIntent;
+  };
+
+  /** A new member opens a Pro checkout and pays it at Stripe; nothing is delivered yet. */
+  const buy = async (email: string) => {
+    const userId = await createUser(email);
+    const answer = await checkout(userId);
+    const sessionId = new URL(answer.url).pathname.split('/').at(-1)!;
+    const events = fake.completeCheckout(sessionId);
+    const session = eventOf(events, 'checkout.session.completed').data.object;
+    const invoiceId = eventOf(events, 'invoice.paid').data.object.id;
+    return {
+      userId,
+      answer,
+      sessionId,
+      events,
+      subscriptionId: session['subscription'] as string,
+      invoiceId,
+      paymentIntentId: await paymentIntentOfInvoice(invoiceId),
+    };
+  };
+
+  /** A member on Pro: bought, delivered, processed. */
+  const subscriber = async (email: string) => {
+    const bought = await buy(email);
+    await deliver(bought.events);
+    await settle();
+    expect(await entitlements(bought.userId)).toMatchObject({ tier: 'pro', status: 'active' });
+    return bought;
+  };
+
+  const ledgerOf = async (userId: string) =>
+    (await db.select().from(billingLedger).where(eq(billingLedger.userId, userId)))
+      .map((entry) => ({ account: entry.account, kind: entry.kind, amountMinor: entry.amountMinor }))
+      .sort((left, right) => compareText(`${left.kind}:${left.amountMinor}`, `${right.kind}:${right.amountMinor}`));
+
+  return {
+    harness,
+    db,
+    at,
+    advance,
+    createUser,
+    checkout,
+    sign,
+    post,
+    deliverOne,
+    deliver,
+    settle,
+    entitlements,
+    refreshedEntitlements,
+    buy,
+    subscriber,
+    ledgerOf,
+    close: () => harness.close(),
+  };
+}
+
+type Shop = Awaited<ReturnType<typeof openShop>>;
+
+describe('stripe money path', () => {
+  let fake: FakeStripe;
+  let shop: Shop;
+  beforeAll(async () => {
+    fake = await startFakeStripeServer();
+    shop = await openShop(fake);
+  });
+  afterAll(async () => {
+    await shop?.close();
+    await fake?.close();
+  });
+
+  it('a member who pays a Stripe checkout gets Pro through the webhook, and our ids and keys travel with every write', async () => {
+    const userId = await shop.createUser('stripe-payer@example.com');
+    const answer = await shop.checkout(userId);
+    expect(answer.provider).toBe('stripe');
+    expect(answer.url).toMatch(/^https:\/\/checkout\.stripe\.test\/c\/pay\/cs_/);
+    const sessionId = new URL(answer.url).pathname.split('/').at(-1)!;
+
+    const created = fake.requests.filter(
+      (request) => request.method === 'POST' && request.path === '/v1/checkout/sessions' && request.status === 200,
+    );
+    expect(created).toHaveLength(1);
+    const ours = {
+      user_id: userId,
+      checkout_id: answer.session_id,
+      plan_id: 'pro',
+      plan_price_id: 'pro_month_usd_v1',
+    };
+    expect(created[0]!.body).toMatchObject({
+      mode: 'subscription',
+      client_reference_id: userId,
+      metadata: ours,
+      subscription_data: { metadata: ours },
+    });
+    expect(created[0]!.idempotencyKey).toBe(`cm-checkout-${answer.session_id}`);
+
+    expect(await shop.entitlements(userId)).toMatchObject({ tier: 'free', status: 'free' });
+
+    const events = fake.completeCheckout(sessionId);
+    await shop.deliver(events);
+    await shop.settle();
+
+    const granted = await shop.entitlements(userId);
+    expect(granted).toMatchObject({
+      user_id: userId,
+      tier: 'pro',
+      status: 'active',
+      quotas: { signals_per_day: 1000, api_rpm: 300 },
+    });
+    expect(granted.features).toEqual(expect.arrayContaining(['api_keys', 'autotrade_sandbox']));
+
+    const status = await shop.harness.app.inject({
+      method: 'GET',
+      url: `/v1/billing/subscription-status?user_id=${userId}`,
+      headers: adminHeaders,
+    });
+    expect(status.statusCode).toBe(200);
+    const subscriptionId = eventOf(events, 'checkout.session.completed').data.object['subscription'];
+    expect(status.json()).toMatchObject({
+      user_id: userId,
+      subscription: {
+        provider: 'stripe',
+        provider_subscription_id: subscriptionId,
+        plan_id: 'pro',
+        plan_price_id: 'pro_month_usd_v1',
+        status: 'active',
+        cancel_at_period_end: false,
+      },
+      entitlements: { tier: 'pro', status: 'active' },
+    });
+    const [session] = await shop.db.select().from(checkoutSessions).where(eq(checkoutSessions.id, answer.session_id));
+    expect(session).toMatchObject({ status: 'completed', providerSessionId: sessionId });
+
+    const posts = fake.requests.filter((request) => request.method === 'POST');
+    expect(posts.length).toBeGreaterThan(0);
+    for (const request of posts) expect(request.idempotencyKey, request.path).toMatch(/^cm-/);
+  });
+
+  it('an invoice.paid delivered 10 times in a row is stored once and credits once', async () => {
+    const bought = await shop.buy('repeat-sequential@example.com');
+    const invoicePaid = eventOf(bought.events, 'invoice.paid');
+    await shop.deliver(bought.events.filter((event) => event !== invoicePaid));
+    await shop.settle();
+
+    const answers: WebhookAnswer[] = [];
+    for (let delivery = 0; delivery < 10; delivery += 1) answers.push(await shop.deliverOne(invoicePaid));
+    await shop.settle();
+
+    expect(answers.map((answer) => answer.duplicate)).toEqual([false, ...Array(9).fill(true)]);
+    await expectCreditedOnce(shop, bought.userId, invoicePaid.id);
+  });
+
+  it('an invoice.paid delivered 10 times at once is stored once and credits once', async () => {
+    const bought = await shop.buy('repeat-concurrent@example.com');
+    const invoicePaid = eventOf(bought.events, 'invoice.paid');
+    const { body, signature } = shop.sign(invoicePaid);
+    const responses = await Promise.all(Array.from({ length: 10 }, () => shop.post(body, signature)));
+    expect(responses.map((response) => response.statusCode)).toEqual(Array(10).fill(200));
+    const duplicates = responses.map((response) => response.json<WebhookAnswer>().duplicate);
+    expect(duplicates.filter((duplicate) => !duplicate)).toHaveLength(1);
+
+    await shop.deliver(bought.events.filter((event) => event !== invoicePaid));
+    await shop.settle();
+    await expectCreditedOnce(shop, bought.userId, invoicePaid.id);
+  });
+
+  it('a webhook with a bad, missing or stale signature is refused with a stable code and stores nothing; the rotated secret is accepted', async () => {
+    const bought = await shop.buy('signatures@example.com');
+    const completed = eventOf(bought.events, 'checkout.session.completed');
+    const { body } = shop.sign(completed);
+    const now = seconds(shop.harness.clock.now());
+
+    const refusals = [
+      { signature: shop.sign(completed, 'whsec_not_ours').signature, code: 'webhook_signature_invalid' },
+      { signature: undefined, code: 'webhook_signature_missing' },
+      { signature: shop.sign(completed, primarySecret, now - 301).signature, code: 'webhook_signature_invalid' },
+      // Right secret, other bytes: the body was changed after signing.
+      {
+        signature: shop.sign({ ...completed, id: `${completed.id}_forged` }).signature,
+        code: 'webhook_signature_invalid',
+      },
+    ];
+    for (const refusal of refusals) {
+      const response = await shop.post(body, refusal.signature);
+      expect(response.statusCode, response.body).toBe(400);
+      expect(response.json()).toMatchObject({ error: { code: refusal.code } });
+    }
+    const stale = await shop.post(body, shop.sign(completed, primarySecret, now - 301).signature);
+    expect(stale.json()).toMatchObject({ error: { details: { reason: 'stale' } } });
+    await shop.harness.drain();
+    expect(await shop.db.select().from(paymentEvents).where(eq(paymentEvents.providerEventId, completed.id))).toEqual(
+      [],
+    );
+    expect(await shop.entitlements(bought.userId)).toMatchObject({ tier: 'free' });
+
+    // During a rotation Stripe signs with the new secret; both configured secrets are accepted.
+    for (const event of bought.events)
+      expect(await shop.deliverOne(event, rotatedSecret)).toMatchObject({ duplicate: false });
+    await shop.settle();
+    expect(await shop.entitlements(bought.userId)).toMatchObject({ tier: 'pro', status: 'active' });
+  });
+
+  it('a full refund revokes access and reverses revenue and the vault share; a partial refund keeps access', async () => {
+    const full = await shop.subscriber('refund-full@example.com');
+    shop.advance(dayMs);
+    await shop.deliver(fake.refundCharge(full.paymentIntentId));
+    await shop.settle();
+    expect(await shop.entitlements(full.userId)).toMatchObject({ tier: 'free', status: 'refunded' });
+    expect(await shop.ledgerOf(full.userId)).toEqual([
+      { account: 'revenue', kind: 'payment', amountMinor: 4900 },
+      { account: 'revenue', kind: 'refund', amountMinor: -4900 },
+      { account: 'vault', kind: 'vault_contribution', amountMinor: 490 },
+      { account: 'vault', kind: 'vault_reversal', amountMinor: -490 },
+    ]);
+
+    const partial = await shop.subscriber('refund-partial@example.com');
+    shop.advance(dayMs);
+    await shop.deliver(fake.refundCharge(partial.paymentIntentId, 1000));
+    await shop.settle();
+    expect(await shop.entitlements(partial.userId)).toMatchObject({ tier: 'pro', status: 'active' });
+    const [purchase] = await shop.db.select().from(purchases).where(eq(purchases.userId, partial.userId));
+    expect(purchase).toMatchObject({ amountMinor: 4900, amountRefundedMinor: 1000 });
+    expect(await shop.ledgerOf(partial.userId)).toEqual([
+      { account: 'revenue', kind: 'payment', amountMinor: 4900 },
+      { account: 'revenue', kind: 'refund', amountMinor: -1000 },
+      { account: 'vault', kind: 'vault_contribution', amountMinor: 490 },
+      { account: 'vault', kind: 'vault_reversal', amountMinor: -100 },
+    ]);
+  });
+
+  it('an open dispute freezes access; a won dispute restores Pro, a lost one leaves it revoked', async () => {
+    const winner = await shop.subscriber('dispute-won@example.com');
+    const loser = await shop.subscriber('dispute-lost@example.com');
+    shop.advance(dayMs);
+    const winnerOpened = fake.openDispute(winner.paymentIntentId);
+    const loserOpened = fake.openDispute(loser.paymentIntentId);
+    await shop.deliver([...winnerOpened, ...loserOpened]);
+    await shop.settle();
+    for (const userId of [winner.userId, loser.userId])
+      expect(await shop.entitlements(userId)).toMatchObject({ tier: 'free', status: 'disputed' });
+
+    shop.advance(dayMs);
+    await shop.deliver(fake.closeDispute(winnerOpened[0]!.data.object.id, 'won'));
+    await shop.deliver(fake.closeDispute(loserOpened[0]!.data.object.id, 'lost'));
+    await shop.settle();
+
+    expect(await shop.entitlements(winner.userId)).toMatchObject({ tier: 'pro', status: 'active' });
+    expect(await shop.ledgerOf(winner.userId)).toEqual([
+      { account: 'revenue', kind: 'dispute', amountMinor: -4900 },
+      { account: 'revenue', kind: 'dispute_reversal', amountMinor: 4900 },
+      { account: 'revenue', kind: 'payment', amountMinor: 4900 },
+      { account: 'vault', kind: 'vault_contribution', amountMinor: 490 },
+    ]);
+    expect(await shop.entitlements(loser.userId)).toMatchObject({ tier: 'free', status: 'refunded' });
+    expect(await shop.ledgerOf(loser.userId)).toEqual([
+      { account: 'revenue', kind: 'dispute', amountMinor: -4900 },
+      { account: 'revenue', kind: 'payment', amountMinor: 4900 },
+      { account: 'vault', kind: 'vault_contribution', amountMinor: 490 },
+      { account: 'vault', kind: 'vault_reversal', amountMinor: -490 },
+    ]);
+  });
+
+  it('a dispute verdict that arrives before its opening books the withdrawal when the dispute opened, once', async () => {
+    const member = await shop.subscriber('dispute-verdict-first@example.com');
+    shop.advance(dayMs);
+    const openedAt = shop.harness.clock.now();
+    const opened = fake.openDispute(member.paymentIntentId);
+    shop.advance(2 * dayMs);
+    const closedAt = shop.harness.clock.now();
+    const closed = fake.closeDispute(opened[0]!.data.object.id, 'lost');
+    await shop.deliver([...closed, ...opened]);
+    await shop.settle();
+
+    expect(await shop.entitlements(member.userId)).toMatchObject({ tier: 'free', status: 'refunded' });
+    const entries = await shop.db.select().from(billingLedger).where(eq(billingLedger.userId, member.userId));
+    const booked = entries
+      .filter((entry) => entry.kind !== 'payment' && entry.kind !== 'vault_contribution')
+      .map((entry) => [entry.kind, entry.amountMinor, entry.occurredAt.toISOString()])
+      .sort();
+    expect(booked).toEqual([
+      ['dispute', -4900, openedAt.toISOString()],
+      ['vault_reversal', -490, closedAt.toISOString()],
+    ]);
+  });
+
+  it('an unknown event type is stored as ignored and answered 200', async () => {
+    const fixture = readJsonFixture<StripeEvent>('stripe', 'objects', 'event.json');
+    expect(fixture.type).toBe('plan.created');
+    const event: StripeEvent = {
+      ...fixture,
+      id: `evt_${randomBytes(12).toString('hex')}`,
+      created: seconds(shop.harness.clock.now()),
+    };
+    const first = await shop.deliverOne(event);
+    expect(first).toMatchObject({ received: true, duplicate: false });
+    expect(await shop.deliverOne(event)).toMatchObject({ received: true, duplicate: true });
+    await shop.harness.drain();
+    const stored = await shop.db.select().from(paymentEvents).where(eq(paymentEvents.providerEventId, event.id));
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ id: first.event_id, eventType: 'plan.created', status: 'ignored' });
+    expect(stored[0]!.processedAt).not.toBeNull();
+  });
+
+  // The tests below move the clock by days; they run after those that do not.
+
+  it('a past_due member keeps Pro until the grace period ends, loses it then, and gets it back when the payment recovers', async () => {
+    const member = await shop.subscriber('past-due@example.com');
+    const periodEnd = fake.object('subscription', member.subscriptionId)!['items'] as {
+      data: Array<{ current_period_end: number }>;
+    };
+    shop.at(new Date(periodEnd.data[0]!.current_period_end * 1000));
+    await shop.deliver(fake.failRenewal(member.subscriptionId));
+    await shop.settle();
+
+    expect(await shop.entitlements(member.userId)).toMatchObject({ tier: 'pro', status: 'past_due' });
+    const [row] = await shop.db
+      .select()
+      .from(subscriptions)
+      .where(eq(subscriptions.providerSubscriptionId, member.subscriptionId));
+    expect(row).toMatchObject({ status: 'past_due' });
+    const graceEnds = row!.pastDueSince!.getTime() + 3 * dayMs;
+
+    shop.at(new Date(graceEnds - minuteMs));
+    expect(await shop.entitlements(member.userId)).toMatchObject({ tier: 'pro', status: 'past_due' });
+    // Nothing arrives when grace runs out: the stored entitlement is recomputed because its time passed.
+    shop.at(new Date(graceEnds + minuteMs));
+    expect(await shop.entitlements(member.userId)).toMatchObject({ tier: 'free', status: 'past_due' });
+
+    shop.advance(minuteMs);
+    await shop.deliver(fake.recoverPayment(member.subscriptionId));
+    await shop.settle();
+    expect(await shop.entitlements(member.userId)).toMatchObject({ tier: 'pro', status: 'active' });
+    expect(
+      (await shop.db.select().from(purchases).where(eq(purchases.userId, member.userId))).map((purchase) => [
+        purchase.kind,
+        purchase.amountMinor,
+      ]),
+    ).toEqual([
+      ['subscription', 4900],
+      ['subscription', 4900],
+    ]);
+  });
+
+  it('a one-time payment grants the tier for the days it bought, then ends', async () => {
+    const patched = await shop.harness.app.inject({
+      method: 'PATCH',
+      url: '/admin/plans/pro',
+      headers: adminHeaders,
+      payload: { prices: [{ interval: 'one_time', amount_minor: 9900, access_days: 30 }] },
+    });
+    expect(patched.statusCode, patched.body).toBe(200);
+
+    const userId = await shop.createUser('one-time@example.com');
+    const answer = await shop.checkout(userId, { interval: 'one_time' });
+    const sessionId = new URL(answer.url).pathname.split('/').at(-1)!;
+    const request = fake.requests.find(
+      (candidate) =>
+        candidate.method === 'POST' &&
+        candidate.path === '/v1/checkout/sessions' &&
+        candidate.idempotencyKey === `cm-checkout-${answer.session_id}`,
+    );
+    expect(request?.body).toMatchObject({
+      mode: 'payment',
+      client_reference_id: userId,
+      payment_intent_data: { metadata: { user_id: userId, plan_price_id: 'pro_one_time_usd_v1' } },
+    });
+
+    const events = fake.completeCheckout(sessionId);
+    expect(events.map((event) => event.type)).toEqual(['checkout.session.completed']);
+    await shop.deliver(events);
+    await shop.settle();
+
+    const paidAt = new Date(events[0]!.created * 1000);
+    const bought = await shop.entitlements(userId);
+    expect(bought).toMatchObject({
+      tier: 'pro',
+      status: 'active',
+      expires_at: new Date(paidAt.getTime() + 30 * dayMs).toISOString(),
+    });
+    const [purchase] = await shop.db.select().from(purchases).where(eq(purchases.userId, userId));
+    expect(purchase).toMatchObject({
+      kind: 'one_time',
+      planId: 'pro',
+      planPriceId: 'pro_one_time_usd_v1',
+      amountMinor: 9900,
+    });
+    expect(await shop.ledgerOf(userId)).toEqual([
+      { account: 'revenue', kind: 'payment', amountMinor: 9900 },
+      { account: 'vault', kind: 'vault_contribution', amountMinor: 990 },
+    ]);
+
+    shop.at(new Date(paidAt.getTime() + 30 * dayMs - minuteMs));
+    expect(await shop.entitlements(userId)).toMatchObject({ tier: 'pro', status: 'active' });
+    shop.at(new Date(paidAt.getTime() + 30 * dayMs + minuteMs));
+    expect(await shop.entitlements(userId)).toMatchObject({ tier: 'free', status: 'ended' });
+  });
+
+  it('the ledger refuses UPDATE and DELETE, and every write we sent Stripe carried our idempotency key', async () => {
+    const before = await shop.db.select().from(billingLedger);
+    expect(before.length).toBeGreaterThan(0);
+    await expect(shop.harness.core.database.exec('update billing_ledger set amount_minor = 0')).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(shop.harness.core.database.exec('delete from billing_ledger')).rejects.toThrow(/append-only/);
+    expect(await shop.db.select().from(billingLedger)).toEqual(before);
+
+    const posts = fake.requests.filter((request) => request.method === 'POST');
+    for (const request of posts) expect(request.idempotencyKey, request.path).toMatch(/^cm-/);
+  });
+});
+
+async function expectCreditedOnce(shop: Shop, userId: string, providerEventId: string) {
+  const stored = await shop.db.select().from(paymentEvents).where(eq(paymentEvents.providerEventId, providerEventId));
+  expect(stored.map((row) => row.status)).toEqual(['processed']);
+  const bought = await shop.db.select().from(purchases).where(eq(purchases.userId, userId));
+  expect(bought).toHaveLength(1);
+  expect(await shop.ledgerOf(userId)).toEqual([
+    { account: 'revenue', kind: 'payment', amountMinor: 4900 },
+    { account: 'vault', kind: 'vault_contribution', amountMinor: 490 },
+  ]);
+  expect(await shop.entitlements(userId)).toMatchObject({ tier: 'pro', status: 'active' });
+}
+
+/** Mulberry32: a tiny seeded generator, so a failing order can be replayed from its seed. */
+const seededRandom = (seed: number) => {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let mixed = Math.imul(state ^ (state >>> 15), 1 | state);
+    mixed = (mixed + Math.imul(mixed ^ (mixed >>> 7), 61 | mixed)) ^ mixed;
+    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4_294_967_296;
+  };
+};
+
+const shuffled = <T>(items: readonly T[], seed: number): T[] => {
+  const random = seededRandom(seed);
+  const copy = [...items];
+  for (let index = copy.length - 1; index > 0; index -= 1) {
+    const other = Math.floor(random() * (index + 1));
+    [copy[index], copy[other]] = [copy[other]!, copy[index]!];
+  }
+  return copy;
+};
+
+describe('stripe events delivered out of order', () => {
+  let fake: FakeStripe;
+  let inOrder: Record<string, unknown>;
+  beforeAll(async () => {
+    fake = await startFakeStripeServer();
+    inOrder = await runLifecycle('live');
+  }, 120_000);
+  afterAll(async () => fake?.close());
+
+  /**
+   * Four members on a fresh shop whose clock starts at the same instant every run:
+   * A subscribes, renews, cancels at period end and ends; B is partly refunded and wins a
+   * dispute; C is fully refunded; D loses a dispute. `order: 'live'` delivers each event as it
+   * happens; a seed collects every event and delivers them all afterwards in shuffled order.
+   * Returns what the shop ends up knowing, without ids that differ between runs.
+   */
+  async function runLifecycle(order: 'live' | number) {
+    const shop = await openShop(fake);
+    try {
+      const start = shop.harness.clock.now().getTime();
+      const held: StripeEvent[] = [];
+      const happened = async (events: StripeEvent[]) => {
+        if (order !== 'live') {
+          held.push(...events);
+          return;
+        }
+        await shop.deliver(events);
+        await shop.settle();
+      };
+      const onDay = (day: number) => shop.at(new Date(start + day * dayMs));
+
+      const a = await shop.buy('a@example.com');
+      await happened(a.events);
+      const periodEnd = () => {
+        const items = fake.object('subscription', a.subscriptionId)!['items'] as {
+          data: Array<{ current_period_end: number }>;
+        };
+        return new Date(items.data[0]!.current_period_end * 1000);
+      };
+      shop.at(periodEnd());
+      await happened(fake.renewSubscription(a.subscriptionId));
+      onDay(35);
+      await happened(fake.cancelAtPeriodEnd(a.subscriptionId));
+
+      onDay(40);
+      const b = await shop.buy('b@example.com');
+      const c = await shop.buy('c@example.com');
+      const d = await shop.buy('d@example.com');
+      await happened([...b.events, ...c.events, ...d.events]);
+      onDay(41);
+      await happened([...fake.refundCharge(b.paymentIntentId, 1000), ...fake.refundCharge(c.paymentIntentId)]);
+      onDay(42);
+      const bDispute = fake.openDispute(b.paymentIntentId);
+      const dDispute = fake.openDispute(d.paymentIntentId);
+      await happened([...bDispute, ...dDispute]);
+      onDay(45);
+      await happened([
+        ...fake.closeDispute(bDispute[0]!.data.object.id, 'won'),
+        ...fake.closeDispute(dDispute[0]!.data.object.id, 'lost'),
+      ]);
+      shop.at(periodEnd());
+      await happened(fake.endSubscription(a.subscriptionId));
+
+      if (order !== 'live') {
+        shop.advance(60 * minuteMs);
+        await shop.deliver(shuffled(held, order));
+        await shop.settle();
+      }
+
+      onDay(65);
+      const outcome: Record<string, unknown> = {};
+      for (const [role, member] of Object.entries({ a, b, c, d })) {
+        const subscriptionRows = await shop.db
+          .select()
+          .from(subscriptions)
+          .where(eq(subscriptions.userId, member.userId));
+        const purchaseRows = await shop.db.select().from(purchases).where(eq(purchases.userId, member.userId));
+        const ledgerRows = await shop.db.select().from(billingLedger).where(eq(billingLedger.userId, member.userId));
+        const {
+          user_id: _userId,
+          version: _version,
+          ...entitlements
+        } = await shop.refreshedEntitlements(member.userId);
+        const [checkoutRow] = await shop.db
+          .select()
+          .from(checkoutSessions)
+          .where(eq(checkoutSessions.id, member.answer.session_id));
+        outcome[role] = {
+          checkout: checkoutRow?.status,
+          subscriptions: subscriptionRows.map((row) => ({
+            planId: row.planId,
+            planPriceId: row.planPriceId,
+            addons: row.addons,
+            status: row.status,
+            cancelAtPeriodEnd: row.cancelAtPeriodEnd,
+            currentPeriodStart: iso(row.currentPeriodStart),
+            currentPeriodEnd: iso(row.currentPeriodEnd),
+            trialEnd: iso(row.trialEnd),
+            canceledAt: iso(row.canceledAt),
+            endedAt: iso(row.endedAt),
+            pastDueSince: iso(row.pastDueSince),
+          })),
+          purchases: purchaseRows
+            .map((row) => ({
+              kind: row.kind,
+              planId: row.planId,
+              planPriceId: row.planPriceId,
+              amountMinor: row.amountMinor,
+              currency: row.currency,
+              paidAt: iso(row.paidAt),
+              periodStart: iso(row.periodStart),
+              periodEnd: iso(row.periodEnd),
+              amountRefundedMinor: row.amountRefundedMinor,
+              refundedAt: iso(row.refundedAt),
+              disputeStatus: row.disputeStatus,
+            }))
+            .sort((left, right) => compareText(String(left.periodStart), String(right.periodStart))),
+          ledger: ledgerRows
+            .map((row) => ({
+              account: row.account,
+              kind: row.kind,
+              amountMinor: row.amountMinor,
+              currency: row.currency,
+              occurredAt: iso(row.occurredAt),
+            }))
+            .sort((left, right) => compareText(JSON.stringify(left), JSON.stringify(right))),
+          ledgerSum: ledgerRows.reduce((sum, row) => sum + row.amountMinor, 0),
+          entitlements,
+        };
+      }
+      const events = await shop.db.select({ status: paymentEvents.status }).from(paymentEvents);
+      outcome['events'] = events.reduce<Record<string, number>>((counts, event) => {
+        counts[event.status] = (counts[event.status] ?? 0) + 1;
+        return counts;
+      }, {});
+      return outcome;
+    } finally {
+      await shop.close();
+    }
+  }
+
+  it('delivered as it happens, the lifecycle ends where the rules say', () => {
+    expect(inOrder).toMatchObject({
+      a: {
+        checkout: 'completed',
+        subscriptions: [{ status: 'canceled', planId: 'pro' }],
+        purchases: [{ amountMinor: 4900 }, { amountMinor: 4900 }],
+        ledgerSum: 2 * (4900 + 490),
+        entitlements: { tier: 'free', status: 'ended' },
+      },
+      b: {
+        purchases: [{ amountRefundedMinor: 1000, disputeStatus: 'won' }],
+        ledgerSum: 4900 + 490 - 1000 - 100,
+        entitlements: { tier: 'pro', status: 'active' },
+      },
+      c: {
+        purchases: [{ amountRefundedMinor: 4900 }],
+        ledgerSum: 0,
+        entitlements: { tier: 'free', status: 'refunded' },
+      },
+      d: {
+        purchases: [{ disputeStatus: 'lost' }],
+        ledgerSum: 0,
+        entitlements: { tier: 'free', status: 'refunded' },
+      },
+      events: { processed: 26 },
+    });
+  });
+
+  it.each([1, 7, 42, 2026])(
+    'delivered in shuffled order (seed %i), the lifecycle ends in the same subscriptions, purchases, ledger and entitlements',
+    async (seed) => {
+      expect(await runLifecycle(seed)).toEqual(inOrder);
+    },
+    120_000,
+  );
+});
