@@ -1,5 +1,6 @@
+import fastJsonStringify from 'fast-json-stringify';
 import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
-import { ResponseSerializationError, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { EntitlementView } from '../../../core/entitlements/entitlement-service.js';
 import type { Core } from '../../../core/index.js';
@@ -18,17 +19,14 @@ export const entitlementSchema = z.object({
 const publicView = ({ recheck_at: _internal, ...view }: EntitlementView) => view;
 
 /**
- * The hot check's 200 body. The type provider's default serializer runs zod `encode`, which
- * re-walks the schema on every call and was the largest cost of this route (more than the
- * lookup). `parse` uses zod's compiled fast path; this schema has no codecs, so the output is
- * identical: unknown keys are still stripped and a wrong shape is still a 500.
+ * The hot check's 200 body, serialized by fast-json-stringify compiled once from the same
+ * schema the docs show: it writes only the declared fields (internal ones never leak) and
+ * costs a fraction of validating the view again on every call. The view is built by our
+ * own code from typed rows, so its shape is checked by the compiler, not per request.
  */
-const serializeEntitlement = (data: unknown) => {
-  const result = entitlementSchema.safeParse(data);
-  if (!result.success)
-    throw new ResponseSerializationError('GET', '/v1/entitlements/:user_id', { cause: result.error });
-  return JSON.stringify(result.data);
-};
+const serializeEntitlement = fastJsonStringify(
+  z.toJSONSchema(entitlementSchema) as Parameters<typeof fastJsonStringify>[0],
+);
 
 /** The hot check: what may this user use right now. */
 export async function entitlementRoutes(app: FastifyInstance, core: Core, requireAdmin: preHandlerAsyncHookHandler) {
