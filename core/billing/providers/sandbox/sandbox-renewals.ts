@@ -6,10 +6,9 @@ import { createSandboxObject, toSandboxApiObject, updateSandboxObject } from './
 import {
   chargeForNextPeriod,
   endedFields,
+  lockLiveSubscription,
   lockOverduePayment,
-  lockSubscription,
   nextPeriod,
-  refuseWhenEnded,
   subscriptionPaymentFields,
 } from './sandbox-subscription-records.js';
 
@@ -20,8 +19,7 @@ export function createSandboxRenewals(context: SandboxContext) {
 
   async function renewSubscription(subscriptionId: string): Promise<string[]> {
     const { eventIds } = await outbox.run(async (transaction, emit) => {
-      const subscription = await lockSubscription(transaction, subscriptionId);
-      refuseWhenEnded(subscription);
+      const subscription = await lockLiveSubscription(transaction, subscriptionId);
       if (subscription.data.status === 'past_due')
         throw subscriptionStateConflict(subscriptionId, 'past_due', 'Recover or fail the overdue payment first.');
       const now = nowSeconds();
@@ -74,8 +72,7 @@ export function createSandboxRenewals(context: SandboxContext) {
    */
   async function failPayment(subscriptionId: string): Promise<string[]> {
     const { eventIds } = await outbox.run(async (transaction, emit) => {
-      const subscription = await lockSubscription(transaction, subscriptionId);
-      refuseWhenEnded(subscription);
+      const subscription = await lockLiveSubscription(transaction, subscriptionId);
       const now = nowSeconds();
       if (subscription.data.status === 'past_due') {
         const overdue = await lockOverduePayment(transaction, subscription);
@@ -134,8 +131,7 @@ export function createSandboxRenewals(context: SandboxContext) {
   /** The overdue payment finally goes through (same payment id, as an invoice paid late). */
   async function recoverPayment(subscriptionId: string): Promise<string[]> {
     const { eventIds } = await outbox.run(async (transaction, emit) => {
-      const subscription = await lockSubscription(transaction, subscriptionId);
-      refuseWhenEnded(subscription);
+      const subscription = await lockLiveSubscription(transaction, subscriptionId);
       if (subscription.data.status !== 'past_due')
         throw subscriptionStateConflict(subscriptionId, subscription.data.status, 'The subscription is not past due.');
       const overdue = await lockOverduePayment(transaction, subscription);

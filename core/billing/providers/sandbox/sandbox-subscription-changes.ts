@@ -6,8 +6,8 @@ import { sandboxLinesTotal, toSandboxLine } from './sandbox-objects.js';
 import { toSandboxApiObject, updateSandboxObject } from './sandbox-store.js';
 import {
   endedFields,
+  lockLiveSubscription,
   lockSubscription,
-  refuseWhenEnded,
   type SubscriptionRecord,
 } from './sandbox-subscription-records.js';
 
@@ -18,8 +18,7 @@ export function createSandboxSubscriptionChanges(context: SandboxContext) {
 
   async function endSubscription(subscriptionId: string): Promise<string[]> {
     const { eventIds } = await outbox.run(async (transaction, emit) => {
-      const subscription = await lockSubscription(transaction, subscriptionId);
-      refuseWhenEnded(subscription);
+      const subscription = await lockLiveSubscription(transaction, subscriptionId);
       const now = nowSeconds();
       const ended = await updateSandboxObject(
         transaction,
@@ -43,8 +42,7 @@ export function createSandboxSubscriptionChanges(context: SandboxContext) {
     prorate: boolean;
   }): Promise<SubscriptionRecord> {
     const { result } = await outbox.run(async (transaction, emit) => {
-      const subscription = await lockSubscription(transaction, input.providerSubscriptionId);
-      refuseWhenEnded(subscription);
+      const subscription = await lockLiveSubscription(transaction, input.providerSubscriptionId);
       const { interval, currency, lines, current_period_start, current_period_end } = subscription.data;
       if (input.line.interval !== interval)
         throw planChangeInvalid(`The sandbox only changes plans within the same interval (${interval}).`, {

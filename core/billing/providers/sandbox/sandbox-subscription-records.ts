@@ -62,6 +62,13 @@ export async function lockSubscription(transaction: Transaction, subscriptionId:
   return subscription;
 }
 
+/** Locks a subscription that can still change: an ended one is a state conflict. */
+export async function lockLiveSubscription(transaction: Transaction, subscriptionId: string) {
+  const subscription = await lockSubscription(transaction, subscriptionId);
+  refuseWhenEnded(subscription);
+  return subscription;
+}
+
 export function refuseWhenEnded(subscription: SubscriptionRecord): void {
   if (subscription.data.status === 'canceled')
     throw subscriptionStateConflict(subscription.id, 'canceled', `Sandbox subscription ${subscription.id} has ended.`);
