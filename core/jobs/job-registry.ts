@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { JobHandler } from '../ports/queue.js';
 
 export interface JobDefinition<Schema extends z.ZodType> {
@@ -31,5 +31,3 @@ export function buildJobHandlers(
   }
   return handlers;
 }
-
-export const uuidPayload = (key: string) => z.object({ [key]: z.uuid() });
