@@ -10,11 +10,12 @@ import { createRedisCache } from './adapters/redis-cache.js';
 import { createCheckoutService } from './billing/checkout-service.js';
 import { createSandboxProvider, type SandboxProvider } from './billing/providers/sandbox/sandbox-provider.js';
 import { createStripeProvider } from './billing/providers/stripe/stripe-provider.js';
-import { buildRevenueReport } from './billing/revenue-report.js';
+import { buildRevenueReport, recurringRevenue } from './billing/revenue-report.js';
 import { createSubscriptionService } from './billing/subscription-service.js';
 import { syncProviderPrices } from './billing/sync-provider-prices.js';
 import { createCatalogService } from './catalog/catalog-service.js';
 import type { Config } from './config.js';
+import { createAccessFreezes } from './entitlements/access-freezes.js';
 import { createEntitlementService, entitlementsChangedJob } from './entitlements/entitlement-service.js';
 import { createManualGrants } from './entitlements/manual-grants.js';
 import { createUserService } from './identity/user-service.js';
@@ -123,7 +124,8 @@ export async function createCore(dependencies: CoreDependencies) {
       renewalLeewayMs: config.RENEWAL_LEEWAY_HOURS * 3_600_000,
     },
     cacheTtlSeconds: config.ENTITLEMENT_CACHE_TTL_SECONDS,
-    localCacheTtlMs: config.ENTITLEMENT_LOCAL_CACHE_TTL_MS,
+    // The per-process copy only makes sense in front of Redis.
+    localCacheTtlMs: config.REDIS_URL ? config.ENTITLEMENT_LOCAL_CACHE_TTL_MS : 0,
   });
   const checkout = createCheckoutService({
     db,
@@ -145,6 +147,7 @@ export async function createCore(dependencies: CoreDependencies) {
     clock,
   });
   const grants = createManualGrants({ db, catalog, entitlements, clock });
+  const freezes = createAccessFreezes({ db, entitlements, clock });
   const ingestWebhook = createWebhookIngest({ db, queue, clock, metrics, providers });
   const processPaymentEvent = createPaymentEventProcessor({
     db,
@@ -162,7 +165,7 @@ export async function createCore(dependencies: CoreDependencies) {
     },
   });
   const sweepPaymentEvents = createPaymentEventSweeper({ db, queue, clock });
-  const paymentEvents = createPaymentEventAdmin({ db, queue, clock });
+  const paymentEvents = createPaymentEventAdmin({ db, queue });
   const entitlementListeners: EntitlementListener[] = [];
 
   const jobHandlers = buildJobHandlers(
@@ -189,11 +192,9 @@ export async function createCore(dependencies: CoreDependencies) {
   const adminKey = config.ADMIN_API_KEY ?? `adm_${randomUUID().replaceAll('-', '')}`;
 
   metrics.collectors.queueDepth = () => queue.depth();
-  metrics.collectors.monthlyRecurringRevenue = async () => {
-    const now = clock.now();
-    const report = await buildRevenueReport(db, { from: now, to: now });
-    return report.mrr.map((entry) => ({ currency: entry.currency, amountMinor: entry.amount_minor }));
-  };
+  // Only the recurring part: a scrape must not also sum the ledger.
+  metrics.collectors.monthlyRecurringRevenue = async () =>
+    (await recurringRevenue(db)).mrr.map((entry) => ({ currency: entry.currency, amountMinor: entry.amount_minor }));
   metrics.collectors.webhookBacklog = () => paymentEvents.countByStatus(['pending', 'failed', 'dead']);
 
   return {
@@ -214,6 +215,7 @@ export async function createCore(dependencies: CoreDependencies) {
     checkout,
     subscriptions,
     grants,
+    freezes,
     ingestWebhook,
     processPaymentEvent,
     sweepPaymentEvents,

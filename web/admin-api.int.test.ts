@@ -33,11 +33,7 @@ interface ErrorBody {
 function client(harness: () => TestApp) {
   const inject = (...args: Parameters<TestApp['app']['inject']>) => harness().app.inject(...args);
   return {
-    async createUser(payload: Record<string, string>) {
-      const response = await harness().app.inject({ method: 'POST', url: '/v1/users', headers: adminHeaders, payload });
-      expect(response.statusCode).toBe(200);
-      return response.json<{ id: string; created: boolean }>();
-    },
+    createUser: (payload: Record<string, string>) => harness().createUser(payload),
     checkout: (payload: Record<string, unknown>) =>
       harness().app.inject({
         method: 'POST',
@@ -349,6 +345,56 @@ describe('admin API', () => {
       expect(actions.filter((action) => action.startsWith('grant.')).sort()).toEqual([
         'grant.created',
         'grant.revoked',
+      ]);
+    });
+
+    it("a moderator's freeze takes paid access away at once, lifting it gives it back, both audited", async () => {
+      const { id } = await api.createUser({ email: 'frozen@example.com' });
+      const granted = await harness.app.inject({
+        method: 'POST',
+        url: '/admin/grants',
+        headers: adminHeaders,
+        payload: { user_id: id, plan_id: 'vip', days: 30, reason: 'partner' },
+      });
+      expect(granted.statusCode).toBe(201);
+      expect(await api.entitlements(id)).toMatchObject({ tier: 'vip', status: 'active' });
+
+      const frozen = await harness.app.inject({
+        method: 'POST',
+        url: `/admin/users/${id}/freezes`,
+        headers: adminHeaders,
+        payload: { reason: 'chargeback fraud suspected' },
+      });
+      expect(frozen.statusCode).toBe(201);
+      const freezeId = frozen.json<{ freeze: { id: string } }>().freeze.id;
+      expect(await api.entitlements(id)).toMatchObject({ tier: 'free', status: 'frozen' });
+
+      const lift = () =>
+        harness.app.inject({
+          method: 'POST',
+          url: `/admin/freezes/${freezeId}/lift`,
+          headers: adminHeaders,
+          payload: { reason: 'cleared' },
+        });
+      expect((await lift()).statusCode).toBe(200);
+      expect(await api.entitlements(id)).toMatchObject({ tier: 'vip', status: 'active' });
+      expectError(await lift(), 409, 'freeze_already_lifted');
+      expectError(
+        await harness.app.inject({
+          method: 'POST',
+          url: `/admin/users/${randomUUID()}/freezes`,
+          headers: adminHeaders,
+          payload: { reason: 'x' },
+        }),
+        404,
+        'user_not_found',
+      );
+      const actions = (await harness.core.db.select().from(auditLog).where(eq(auditLog.subjectId, id))).map(
+        (row) => row.action,
+      );
+      expect(actions.filter((action) => action.startsWith('access.')).sort()).toEqual([
+        'access.frozen',
+        'access.unfrozen',
       ]);
     });
 

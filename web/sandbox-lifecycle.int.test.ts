@@ -34,14 +34,7 @@ function driver(harness: () => TestApp) {
   const app = () => harness().app;
   return {
     async createUser(email: string) {
-      const response = await app().inject({
-        method: 'POST',
-        url: '/v1/users',
-        headers: adminHeaders,
-        payload: { email },
-      });
-      expect(response.statusCode).toBe(200);
-      return response.json<{ id: string }>().id;
+      return (await harness().createUser({ email })).id;
     },
 
     /** Checkout and pay on the hosted sandbox page; returns once every webhook is processed. */

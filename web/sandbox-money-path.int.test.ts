@@ -9,16 +9,7 @@ describe('sandbox money path', () => {
   });
   afterAll(async () => harness?.close());
 
-  const createUser = async (email: string) => {
-    const response = await harness.app.inject({
-      method: 'POST',
-      url: '/v1/users',
-      headers: adminHeaders,
-      payload: { email },
-    });
-    expect(response.statusCode).toBe(200);
-    return response.json<{ id: string }>().id;
-  };
+  const createUser = async (email: string) => (await harness.createUser({ email })).id;
 
   it('a member who pays on the sandbox checkout page gets Pro and the ledger records payment and vault share', async () => {
     const userId = await createUser('payer@example.com');

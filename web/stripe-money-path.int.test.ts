@@ -53,16 +53,7 @@ async function openShop(fake: FakeStripe) {
   };
   const advance = (milliseconds: number) => at(new Date(harness.clock.now().getTime() + milliseconds));
 
-  const createUser = async (email: string) => {
-    const response = await harness.app.inject({
-      method: 'POST',
-      url: '/v1/users',
-      headers: adminHeaders,
-      payload: { email },
-    });
-    expect(response.statusCode).toBe(200);
-    return response.json<{ id: string }>().id;
-  };
+  const createUser = async (email: string) => (await harness.createUser({ email })).id;
 
   const checkout = async (userId: string, options: { plan_id?: string; interval?: string } = {}) => {
     const response = await harness.app.inject({

@@ -21,10 +21,11 @@ export function createBullmqQueue(options: {
       await queue.add(name, payload, {
         jobId: enqueueOptions.jobId,
         delay: enqueueOptions.delayMs,
-        // Retries belong to the database rows the jobs point at; BullMQ keeps no history.
+        // Retries belong to the database rows the jobs point at; BullMQ keeps no history, so
+        // a finished job never blocks the same job id from being enqueued again by a sweeper.
         attempts: 1,
         removeOnComplete: true,
-        removeOnFail: 1000,
+        removeOnFail: true,
       });
     },
     async startWorker(handlers) {

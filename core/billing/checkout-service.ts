@@ -6,8 +6,9 @@ import { checkoutSessions, providerCustomers, subscriptions, users } from '../..
 import type { CatalogService, PriceRow } from '../catalog/catalog-service.js';
 import { AppError, badRequest, conflict, notFound } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
-import type { CheckoutLine, PaymentProvider } from '../ports/payment-provider.js';
+import type { PaymentProvider } from '../ports/payment-provider.js';
 import { metadataKeys } from './metadata-keys.js';
+import { checkoutLine, ensureProviderPrice } from './provider-prices.js';
 
 export interface CheckoutRequest {
   userId: string;
@@ -63,29 +64,31 @@ export function createCheckoutService(deps: {
 
   /** Our customer at the provider, created once per user (the idempotency key makes retries safe). */
   async function providerCustomerFor(provider: PaymentProvider, user: { id: string; email: string | null }) {
-    const [known] = await db
-      .select()
-      .from(providerCustomers)
-      .where(and(eq(providerCustomers.provider, provider.name), eq(providerCustomers.userId, user.id)));
-    if (known) return known.providerCustomerId;
+    const storedCustomer = async () => {
+      const [row] = await db
+        .select({ providerCustomerId: providerCustomers.providerCustomerId })
+        .from(providerCustomers)
+        .where(and(eq(providerCustomers.provider, provider.name), eq(providerCustomers.userId, user.id)));
+      return row?.providerCustomerId;
+    };
+    const known = await storedCustomer();
+    if (known) return known;
     const created = await provider.ensureCustomer({
       userId: user.id,
       email: user.email,
       idempotencyKey: `${deps.idempotencyPrefix}-customer-${user.id}`,
     });
     if (!created) return null;
-    await db
+    const [inserted] = await db
       .insert(providerCustomers)
       .values({ userId: user.id, provider: provider.name, providerCustomerId: created.providerCustomerId })
-      .onConflictDoNothing();
-    const [stored] = await db
-      .select()
-      .from(providerCustomers)
-      .where(and(eq(providerCustomers.provider, provider.name), eq(providerCustomers.userId, user.id)));
-    return stored?.providerCustomerId ?? created.providerCustomerId;
+      .onConflictDoNothing()
+      .returning({ providerCustomerId: providerCustomers.providerCustomerId });
+    // Lost a race with a concurrent checkout: theirs is the one stored, use it.
+    return inserted?.providerCustomerId ?? (await storedCustomer()) ?? created.providerCustomerId;
   }
 
-  async function buildLines(request: CheckoutRequest) {
+  async function buildLines(request: CheckoutRequest, providerName: string) {
     const plan = await catalog.getPlan(request.planId);
     if (!plan.active || plan.kind !== 'tier')
       throw badRequest('plan_not_purchasable', `Plan "${plan.id}" cannot be bought.`, { plan_id: plan.id });
@@ -95,16 +98,7 @@ export function createCheckoutService(deps: {
       });
     const interval = request.interval ?? 'month';
     const tierPrice = activePrice(plan.prices, interval, plan.id);
-    const line = (name: string, price: PriceRow, quantity: number): CheckoutLine => ({
-      planId: price.planId,
-      planName: name,
-      planPriceId: price.id,
-      providerPriceId: null,
-      amountMinor: price.amountMinor,
-      currency: price.currency,
-      interval: price.interval as CheckoutLine['interval'],
-      quantity,
-    });
+    const line = (name: string, price: PriceRow, quantity: number) => checkoutLine(name, price, quantity, providerName);
     const lines = [line(plan.name, tierPrice, 1)];
     const seen = new Set<string>();
     for (const addon of request.addons ?? []) {
@@ -170,7 +164,7 @@ export function createCheckoutService(deps: {
         });
       const [user] = await db.select().from(users).where(eq(users.id, request.userId));
       if (!user) throw notFound('user_not_found', `No user with id "${request.userId}".`, { user_id: request.userId });
-      const { plan, lines, mode } = await buildLines(request);
+      const { plan, lines, mode } = await buildLines(request, providerName);
       if (mode === 'subscription') {
         const [holding] = await db
           .select({ id: subscriptions.id, planId: subscriptions.planId })
@@ -235,14 +229,8 @@ export function createCheckoutService(deps: {
 
       try {
         const providerCustomerId = await providerCustomerFor(provider, user);
-        for (const each of lines) {
-          each.providerPriceId = await provider.ensurePrice(
-            each,
-            `${deps.idempotencyPrefix}-price-${each.planPriceId}`,
-          );
-          if (each.providerPriceId && provider.name === 'stripe')
-            await catalog.rememberStripePrice(each.planPriceId, each.providerPriceId);
-        }
+        for (const each of lines)
+          each.providerPriceId = await ensureProviderPrice(catalog, provider, each, deps.idempotencyPrefix);
         const metadata: Record<string, string> = {
           [metadataKeys.userId]: user.id,
           [metadataKeys.checkoutId]: checkoutId,

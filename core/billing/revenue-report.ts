@@ -25,8 +25,8 @@ export interface RevenueReport {
   vault: Array<{ currency: string; contributed_minor: number }>;
 }
 
-/** MRR, active by plan, new and churned in a period, and money by provider from the ledger. */
-export async function buildRevenueReport(db: Database, period: { from: Date; to: Date }): Promise<RevenueReport> {
+/** What recurring subscriptions bring each month, and how many are live per plan, as of now. */
+export async function recurringRevenue(db: Database) {
   const live = await db
     .select({
       planId: subscriptions.planId,
@@ -57,6 +57,17 @@ export async function buildRevenueReport(db: Database, period: { from: Date; to:
       );
     }
   }
+  return {
+    mrr: [...mrr].map(([currency, amount]) => ({ currency, amount_minor: amount })),
+    activeSubscriptions: [...byPlan]
+      .map(([planId, count]) => ({ plan_id: planId, count }))
+      .sort((left, right) => left.plan_id.localeCompare(right.plan_id)),
+  };
+}
+
+/** MRR, active by plan, new and churned in a period, and money by provider from the ledger. */
+export async function buildRevenueReport(db: Database, period: { from: Date; to: Date }): Promise<RevenueReport> {
+  const recurring = await recurringRevenue(db);
   // Raw sql params bypass drizzle's column mapping, and postgres.js refuses a Date there: send text.
   const from = sql`${period.from.toISOString()}::timestamptz`;
   const to = sql`${period.to.toISOString()}::timestamptz`;
@@ -103,10 +114,8 @@ export async function buildRevenueReport(db: Database, period: { from: Date; to:
   }
   return {
     period: { from: period.from.toISOString(), to: period.to.toISOString() },
-    mrr: [...mrr].map(([currency, amount]) => ({ currency, amount_minor: amount })),
-    active_subscriptions: [...byPlan]
-      .map(([planId, count]) => ({ plan_id: planId, count }))
-      .sort((left, right) => left.plan_id.localeCompare(right.plan_id)),
+    mrr: recurring.mrr,
+    active_subscriptions: recurring.activeSubscriptions,
     new_subscriptions: Number(counts?.created ?? 0),
     churned_subscriptions: Number(counts?.churned ?? 0),
     revenue_by_provider: [...providers.values()],

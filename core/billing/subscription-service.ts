@@ -3,11 +3,12 @@ import type { Database } from '../../db/client.js';
 import { providerCustomers, purchases, subscriptions } from '../../db/schema/index.js';
 import { recordAudit } from '../audit/record-audit.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
-import type { EntitlementChange, EntitlementService } from '../entitlements/entitlement-service.js';
+import type { EntitlementService } from '../entitlements/entitlement-service.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { PaymentProvider, SubscriptionSnapshot } from '../ports/payment-provider.js';
 import { applySubscriptionSnapshot } from './apply-subscription-snapshot.js';
+import { checkoutLine, ensureProviderPrice } from './provider-prices.js';
 
 type SubscriptionRow = typeof subscriptions.$inferSelect;
 
@@ -63,16 +64,11 @@ export function createSubscriptionService(deps: {
   }
 
   /** What the provider answered is applied at once; its webhook later changes nothing. */
-  async function applyNow(provider: string, snapshot: SubscriptionSnapshot) {
-    const changes: EntitlementChange[] = [];
-    await db.transaction(async (transaction) => {
+  const applyNow = (provider: string, snapshot: SubscriptionSnapshot) =>
+    deps.entitlements.commitAndRecompute(async (transaction) => {
       const userId = await applySubscriptionSnapshot(transaction, provider, snapshot, deps.clock.now());
-      if (!userId) return;
-      const { view, changed } = await deps.entitlements.recompute(transaction, userId);
-      if (changed) changes.push({ userId, version: view.version, view });
+      return { value: undefined, userIds: userId ? [userId] : [] };
     });
-    await deps.entitlements.publish(changes);
-  }
 
   return {
     currentSubscription,
@@ -107,19 +103,8 @@ export function createSubscriptionService(deps: {
       const price = plan.prices.find((each) => each.active && each.interval === interval);
       if (!price) throw badRequest('price_not_available', `Plan "${plan.id}" has no ${interval} price.`);
       const provider = providerOf(subscription.provider);
-      const line = {
-        planId: plan.id,
-        planName: plan.name,
-        planPriceId: price.id,
-        providerPriceId: null as string | null,
-        amountMinor: price.amountMinor,
-        currency: price.currency,
-        interval: price.interval as 'month' | 'year',
-        quantity: 1,
-      };
-      line.providerPriceId = await provider.ensurePrice(line, `${deps.idempotencyPrefix}-price-${price.id}`);
-      if (line.providerPriceId && provider.name === 'stripe')
-        await deps.catalog.rememberStripePrice(price.id, line.providerPriceId);
+      const line = checkoutLine(plan.name, price, 1, provider.name);
+      line.providerPriceId = await ensureProviderPrice(deps.catalog, provider, line, deps.idempotencyPrefix);
       const snapshot = await provider.changePlan({
         providerSubscriptionId: subscription.providerSubscriptionId,
         line,

@@ -1,6 +1,7 @@
 import type { CatalogService } from '../catalog/catalog-service.js';
 import { badRequest } from '../errors.js';
 import type { PaymentProvider } from '../ports/payment-provider.js';
+import { checkoutLine, ensureProviderPrice } from './provider-prices.js';
 
 /**
  * Makes sure the provider has a price for every active price of ours (Stripe: a Price
@@ -18,18 +19,8 @@ export async function syncProviderPrices(
     if (plan.contactSales) continue;
     for (const price of plan.prices) {
       if (!price.active) continue;
-      const providerPriceId = await provider.ensurePrice(
-        {
-          planId: plan.id,
-          planName: plan.name,
-          planPriceId: price.id,
-          amountMinor: price.amountMinor,
-          currency: price.currency,
-          interval: price.interval as 'month' | 'year' | 'one_time',
-        },
-        `${idempotencyPrefix}-price-${price.id}`,
-      );
-      if (providerPriceId && provider.name === 'stripe') await catalog.rememberStripePrice(price.id, providerPriceId);
+      const line = checkoutLine(plan.name, price, 1, provider.name);
+      const providerPriceId = await ensureProviderPrice(catalog, provider, line, idempotencyPrefix);
       synced.push({ plan_price_id: price.id, provider_price_id: providerPriceId });
     }
   }

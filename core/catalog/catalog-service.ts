@@ -47,6 +47,27 @@ export function createCatalogService(deps: { db: Database; defaultCurrency: stri
     return row!;
   }
 
+  /** A plan and its first price versions; false (and nothing written) when the id is taken. */
+  async function insertPlan(executor: Executor, input: CreatePlanInput): Promise<boolean> {
+    const inserted = await executor
+      .insert(plans)
+      .values({
+        id: input.id,
+        kind: input.kind,
+        name: input.name,
+        description: input.description,
+        rank: input.rank,
+        features: input.features,
+        quotas: input.quotas,
+        contactSales: input.contact_sales,
+      })
+      .onConflictDoNothing()
+      .returning({ id: plans.id });
+    if (inserted.length === 0) return false;
+    for (const price of input.prices) await insertPriceVersion(executor, input.id, price);
+    return true;
+  }
+
   const withPrices = (planRows: PlanRow[], priceRows: PriceRow[]): PlanWithPrices[] =>
     planRows.map((plan) => ({ ...plan, prices: priceRows.filter((price) => price.planId === plan.id) }));
 
@@ -54,37 +75,7 @@ export function createCatalogService(deps: { db: Database; defaultCurrency: stri
     /** Inserts the default catalog where missing; never overwrites what moderators changed. */
     async seed() {
       await db.transaction(async (transaction) => {
-        for (const plan of defaultCatalog) {
-          const inserted = await transaction
-            .insert(plans)
-            .values({
-              id: plan.id,
-              kind: plan.kind,
-              name: plan.name,
-              description: plan.description,
-              rank: plan.rank,
-              features: plan.features,
-              quotas: plan.quotas,
-              contactSales: plan.contactSales ?? false,
-            })
-            .onConflictDoNothing()
-            .returning({ id: plans.id });
-          if (inserted.length === 0) continue;
-          for (const price of plan.prices) {
-            await transaction
-              .insert(planPrices)
-              .values({
-                id: priceId(plan.id, price.interval, defaultCurrency, 1),
-                planId: plan.id,
-                interval: price.interval,
-                amountMinor: price.amountMinor,
-                currency: defaultCurrency,
-                version: 1,
-                accessDays: price.accessDays ?? null,
-              })
-              .onConflictDoNothing();
-          }
-        }
+        for (const plan of defaultCatalog) await insertPlan(transaction, plan);
       });
     },
 
@@ -133,22 +124,8 @@ export function createCatalogService(deps: { db: Database; defaultCurrency: stri
 
     async createPlan(input: CreatePlanInput, actor: string): Promise<PlanWithPrices> {
       return db.transaction(async (transaction) => {
-        const inserted = await transaction
-          .insert(plans)
-          .values({
-            id: input.id,
-            kind: input.kind,
-            name: input.name,
-            description: input.description,
-            rank: input.rank,
-            features: input.features,
-            quotas: input.quotas,
-            contactSales: input.contact_sales,
-          })
-          .onConflictDoNothing()
-          .returning();
-        if (inserted.length === 0) throw conflict('plan_exists', `A plan with id "${input.id}" already exists.`);
-        for (const price of input.prices) await insertPriceVersion(transaction, input.id, price);
+        if (!(await insertPlan(transaction, input)))
+          throw conflict('plan_exists', `A plan with id "${input.id}" already exists.`);
         await recordAudit(transaction, {
           actor,
           action: 'plan.created',

@@ -2,22 +2,12 @@
  * The catalog a fresh install starts with. It is only a seed: once in the database, plans
  * are edited by moderators through the admin API, never here.
  */
-export interface SeedPlan {
-  id: string;
-  kind: 'tier' | 'addon';
-  name: string;
-  description: string;
-  rank: number;
-  features: string[];
-  quotas: Record<string, number>;
-  contactSales?: boolean;
-  /** Minor units per interval; annual is priced at ten months. */
-  prices: Array<{ interval: 'month' | 'year' | 'one_time'; amountMinor: number; accessDays?: number }>;
-}
+import type { CreatePlanInput } from './plan-schemas.js';
 
+/** Annual is priced at ten months. */
 const monthlyAndAnnual = (monthlyMinor: number) => [
-  { interval: 'month' as const, amountMinor: monthlyMinor },
-  { interval: 'year' as const, amountMinor: monthlyMinor * 10 },
+  { interval: 'month' as const, amount_minor: monthlyMinor },
+  { interval: 'year' as const, amount_minor: monthlyMinor * 10 },
 ];
 
 const freeFeatures = ['community_basic'];
@@ -26,7 +16,7 @@ const proFeatures = [...coreFeatures, 'autotrade_sandbox', 'outbound_webhooks', 
 const vipFeatures = [...proFeatures, 'autotrade_live', 'multi_broker', 'vault_mirror_reporting', 'daily_pnl_reports'];
 const enterpriseFeatures = [...vipFeatures, 'sso', 'sla', 'white_label_feeds'];
 
-export const defaultCatalog: SeedPlan[] = [
+export const defaultCatalog: CreatePlanInput[] = [
   {
     id: 'free',
     kind: 'tier',
@@ -35,6 +25,7 @@ export const defaultCatalog: SeedPlan[] = [
     rank: 0,
     features: freeFeatures,
     quotas: { signals_per_day: 10, signal_delay_seconds: 900, api_rpm: 10, seats: 1 },
+    contact_sales: false,
     prices: [],
   },
   {
@@ -45,6 +36,7 @@ export const defaultCatalog: SeedPlan[] = [
     rank: 10,
     features: coreFeatures,
     quotas: { signals_per_day: 100, signal_delay_seconds: 0, api_rpm: 60, seats: 1 },
+    contact_sales: false,
     prices: monthlyAndAnnual(900),
   },
   {
@@ -55,6 +47,7 @@ export const defaultCatalog: SeedPlan[] = [
     rank: 20,
     features: proFeatures,
     quotas: { signals_per_day: 1000, signal_delay_seconds: 0, api_rpm: 300, seats: 1 },
+    contact_sales: false,
     prices: monthlyAndAnnual(4900),
   },
   {
@@ -65,6 +58,7 @@ export const defaultCatalog: SeedPlan[] = [
     rank: 30,
     features: vipFeatures,
     quotas: { signals_per_day: 5000, signal_delay_seconds: 0, api_rpm: 2000, seats: 1 },
+    contact_sales: false,
     prices: monthlyAndAnnual(19_900),
   },
   {
@@ -75,7 +69,7 @@ export const defaultCatalog: SeedPlan[] = [
     rank: 40,
     features: enterpriseFeatures,
     quotas: { signals_per_day: 100_000, signal_delay_seconds: 0, api_rpm: 10_000, seats: 25 },
-    contactSales: true,
+    contact_sales: true,
     prices: [],
   },
   {
@@ -86,7 +80,8 @@ export const defaultCatalog: SeedPlan[] = [
     rank: 0,
     features: [],
     quotas: { api_rpm: 500 },
-    prices: [{ interval: 'month', amountMinor: 1900 }],
+    contact_sales: false,
+    prices: [{ interval: 'month', amount_minor: 1900 }],
   },
   {
     id: 'addon_backfill',
@@ -96,7 +91,8 @@ export const defaultCatalog: SeedPlan[] = [
     rank: 0,
     features: ['historical_backfill'],
     quotas: {},
-    prices: [{ interval: 'month', amountMinor: 1500 }],
+    contact_sales: false,
+    prices: [{ interval: 'month', amount_minor: 1500 }],
   },
   {
     id: 'addon_mirrorvault',
@@ -106,7 +102,8 @@ export const defaultCatalog: SeedPlan[] = [
     rank: 0,
     features: ['mirror_vault'],
     quotas: {},
-    prices: [{ interval: 'month', amountMinor: 2900 }],
+    contact_sales: false,
+    prices: [{ interval: 'month', amount_minor: 2900 }],
   },
   {
     id: 'addon_seat',
@@ -116,6 +113,7 @@ export const defaultCatalog: SeedPlan[] = [
     rank: 0,
     features: [],
     quotas: { seats: 1 },
-    prices: [{ interval: 'month', amountMinor: 500 }],
+    contact_sales: false,
+    prices: [{ interval: 'month', amount_minor: 500 }],
   },
 ];

@@ -1,7 +1,7 @@
 import { eq, lte, sql } from 'drizzle-orm';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
-import type { Database, Executor } from '../../db/client.js';
+import type { Database, Executor, Transaction } from '../../db/client.js';
 import { entitlements, users } from '../../db/schema/index.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
 import { notFound } from '../errors.js';
@@ -69,10 +69,14 @@ export function createEntitlementService(deps: {
   localCacheTtlMs: number;
 }) {
   const { db, cache, clock } = deps;
-  // A small per-process copy in front of the shared cache: the hot check never leaves the process.
-  const local = new LRUCache<string, EntitlementView>({ max: 50_000, ttl: Math.max(deps.localCacheTtlMs, 1) });
+  // In front of a shared (Redis) cache, a small per-process copy keeps the hot check in the
+  // process. A memory cache is already in the process, so a second copy would only cost memory.
+  const local =
+    deps.localCacheTtlMs > 0
+      ? new LRUCache<string, EntitlementView>({ max: 50_000, ttl: deps.localCacheTtlMs })
+      : undefined;
   cache.onInvalidate((namespace, key) => {
-    if (namespace === cacheNamespace) local.delete(key);
+    if (namespace === cacheNamespace) local?.delete(key);
   });
 
   const fresh = (view: EntitlementView | undefined): view is EntitlementView =>
@@ -131,7 +135,7 @@ export function createEntitlementService(deps: {
   /** After commit: replace cached copies everywhere and nudge the side effects (access sync, DMs). */
   async function publish(changes: EntitlementChange[]) {
     for (const change of changes) {
-      local.delete(change.userId);
+      local?.delete(change.userId);
       await cache.delete(cacheNamespace, change.userId);
       await cache.set(cacheNamespace, change.userId, change.view, deps.cacheTtlSeconds);
       deps.metrics.entitlementChanges.inc({ status: change.view.status });
@@ -143,50 +147,66 @@ export function createEntitlementService(deps: {
     }
   }
 
-  async function recomputeAndPublish(userIds: string[]) {
+  /**
+   * The one way facts change: `work` writes them in a transaction and names the users it
+   * touched; their entitlements are recomputed in that same transaction, and published
+   * (caches replaced, side effects nudged) only after it commits.
+   */
+  async function commitAndRecompute<T>(
+    work: (transaction: Transaction) => Promise<{ value: T; userIds: Iterable<string> }>,
+  ): Promise<{ value: T; views: Map<string, EntitlementView>; changes: EntitlementChange[] }> {
+    const views = new Map<string, EntitlementView>();
     const changes: EntitlementChange[] = [];
-    await db.transaction(async (transaction) => {
+    const value = await db.transaction(async (transaction) => {
+      const outcome = await work(transaction);
       // A fixed order keeps two multi-user recomputes from waiting on each other's locks.
-      for (const userId of [...new Set(userIds)].sort()) {
+      for (const userId of [...new Set(outcome.userIds)].sort()) {
         const { view, changed } = await recompute(transaction, userId);
+        views.set(userId, view);
         if (changed) changes.push({ userId, version: view.version, view });
       }
+      return outcome.value;
     });
     await publish(changes);
-    return changes;
+    return { value, views, changes };
+  }
+
+  const recomputeUsers = (userIds: string[]) => commitAndRecompute(async () => ({ value: undefined, userIds }));
+
+  async function requireUser(userId: string) {
+    const [user] = await db.select({ id: users.id }).from(users).where(eq(users.id, userId));
+    if (!user) throw notFound('user_not_found', `No user with id "${userId}".`, { user_id: userId });
   }
 
   return {
-    recompute,
-    publish,
-    recomputeAndPublish,
+    commitAndRecompute,
 
-    /** The hot read: per-process copy, then the shared cache, then the database. */
+    /** The hot read: per-process copy (with a shared cache), then the cache, then the database. */
     async get(userId: string): Promise<EntitlementView> {
-      const cachedLocally = local.get(userId);
+      const cachedLocally = local?.get(userId);
       if (fresh(cachedLocally)) return cachedLocally;
-      const shared = await cache.get<EntitlementView>(cacheNamespace, userId);
-      if (fresh(shared)) {
-        local.set(userId, shared);
-        return shared;
+      const cached = await cache.get<EntitlementView>(cacheNamespace, userId);
+      if (fresh(cached)) {
+        local?.set(userId, cached);
+        return cached;
       }
       const [row] = await db.select().from(entitlements).where(eq(entitlements.userId, userId));
       let view = row ? toView(row) : undefined;
       if (!fresh(view)) {
-        const [user] = await db.select({ id: users.id }).from(users).where(eq(users.id, userId));
-        if (!user) throw notFound('user_not_found', `No user with id "${userId}".`, { user_id: userId });
-        const [change] = await recomputeAndPublish([userId]);
-        view = change?.view ?? (await this.getStored(userId));
+        // A stored row proves the user exists; only a first read has to check.
+        if (!row) await requireUser(userId);
+        view = (await recomputeUsers([userId])).views.get(userId)!;
       }
       await cache.set(cacheNamespace, userId, view, deps.cacheTtlSeconds, { onlyIfAbsent: true });
-      local.set(userId, view);
+      local?.set(userId, view);
       return view;
     },
 
-    async getStored(userId: string): Promise<EntitlementView> {
-      const [row] = await db.select().from(entitlements).where(eq(entitlements.userId, userId));
-      if (!row) throw notFound('user_not_found', `No entitlements for user "${userId}".`, { user_id: userId });
-      return toView(row);
+    /** Recomputes one user from the stored facts now, whatever the caches hold. */
+    async refresh(userId: string): Promise<{ view: EntitlementView; changed: boolean }> {
+      await requireUser(userId);
+      const { views, changes } = await recomputeUsers([userId]);
+      return { view: views.get(userId)!, changed: changes.length > 0 };
     },
 
     /** Recomputes users whose access changes with time (period, grace or grant ended). */
@@ -197,7 +217,7 @@ export function createEntitlementService(deps: {
         .where(lte(entitlements.recheckAt, clock.now()))
         .limit(limit);
       if (due.length === 0) return [];
-      const changes = await recomputeAndPublish(due.map((row) => row.userId));
+      const { changes } = await recomputeUsers(due.map((row) => row.userId));
       if (changes.length) deps.logger.info({ count: changes.length }, 'entitlements changed with time');
       return changes;
     },

@@ -1,11 +1,11 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
-import type { Database } from '../../db/client.js';
+import type { Database, Transaction } from '../../db/client.js';
 import { manualGrants, users } from '../../db/schema/index.js';
 import { recordAudit } from '../audit/record-audit.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
-import type { EntitlementChange, EntitlementService } from './entitlement-service.js';
+import type { EntitlementService } from './entitlement-service.js';
 
 const dayMs = 86_400_000;
 
@@ -30,20 +30,13 @@ export function createManualGrants(deps: {
 }) {
   const { db } = deps;
 
-  async function changeAndRecompute<T>(
-    userId: string,
-    change: (transaction: Parameters<Parameters<Database['transaction']>[0]>[0]) => Promise<T>,
-  ) {
-    const changes: EntitlementChange[] = [];
-    const result = await db.transaction(async (transaction) => {
-      const value = await change(transaction);
-      const { view, changed } = await deps.entitlements.recompute(transaction, userId);
-      if (changed) changes.push({ userId, version: view.version, view });
-      return value;
-    });
-    await deps.entitlements.publish(changes);
-    return result;
-  }
+  const changeAndRecompute = async <T>(userId: string, change: (transaction: Transaction) => Promise<T>) =>
+    (
+      await deps.entitlements.commitAndRecompute(async (transaction) => ({
+        value: await change(transaction),
+        userIds: [userId],
+      }))
+    ).value;
 
   return {
     async grant(

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { expect } from 'vitest';
 import { buildApp } from '../../web/app.js';
 import { loadConfig } from '../config.js';
 import { type Core, createCore } from '../index.js';
@@ -14,6 +15,8 @@ export interface TestApp {
   core: Core;
   app: FastifyInstance;
   clock: FakeClock;
+  /** POST /v1/users as an admin (find or create); fails the test unless it answers 200. */
+  createUser(payload: Record<string, string>): Promise<{ id: string; created: boolean }>;
   /** Runs queued jobs until nothing is ready (delayed retries excluded). */
   drain(): Promise<void>;
   close(): Promise<void>;
@@ -51,6 +54,11 @@ export async function createTestApp(environment: Record<string, string> = {}): P
     core,
     app,
     clock,
+    async createUser(payload) {
+      const response = await app.inject({ method: 'POST', url: '/v1/users', headers: adminHeaders, payload });
+      expect(response.statusCode).toBe(200);
+      return response.json<{ id: string; created: boolean }>();
+    },
     async drain() {
       // A job may enqueue more jobs (event -> entitlements.changed): settle until quiet.
       for (let round = 0; round < 5; round += 1) await core.queue.idle();

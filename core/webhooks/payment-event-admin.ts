@@ -3,7 +3,6 @@ import type { Database } from '../../db/client.js';
 import { paymentEvents } from '../../db/schema/index.js';
 import { recordAudit } from '../audit/record-audit.js';
 import { conflict, notFound } from '../errors.js';
-import type { Clock } from '../ports/clock.js';
 import type { Queue } from '../ports/queue.js';
 import { paymentEventJobId, processPaymentEventJob } from './ingest-webhook.js';
 
@@ -37,7 +36,7 @@ const summarize = (row: typeof paymentEvents.$inferSelect): PaymentEventSummary 
 });
 
 /** What moderators need to see and fix the inbox: dead letters, and replay of any event. */
-export function createPaymentEventAdmin(deps: { db: Database; queue: Queue; clock: Clock }) {
+export function createPaymentEventAdmin(deps: { db: Database; queue: Queue }) {
   return {
     async list(options: { status?: PaymentEventStatus; limit: number; before?: Date }) {
       const conditions = [
@@ -95,11 +94,7 @@ export function createPaymentEventAdmin(deps: { db: Database; queue: Queue; cloc
         });
         return row;
       });
-      await deps.queue.enqueue(
-        processPaymentEventJob,
-        { eventId: id },
-        { jobId: `${paymentEventJobId(id, 0)}-replay-${deps.clock.now().getTime()}` },
-      );
+      await deps.queue.enqueue(processPaymentEventJob, { eventId: id }, { jobId: paymentEventJobId(id, 0) });
       return summarize(replayed);
     },
   };

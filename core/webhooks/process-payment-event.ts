@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../../db/client.js';
 import { paymentEvents } from '../../db/schema/index.js';
 import { applyPaymentEvent, fetchSnapshots } from '../billing/apply-payment-event.js';
-import type { EntitlementChange, EntitlementService } from '../entitlements/entitlement-service.js';
+import type { EntitlementService } from '../entitlements/entitlement-service.js';
 import { isAppError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import type { Clock } from '../ports/clock.js';
@@ -107,24 +107,19 @@ export function createPaymentEventProcessor(deps: {
         return 'ignored';
       }
       const snapshots = await fetchSnapshots(provider, event);
-      const changes: EntitlementChange[] = [];
-      await db.transaction(async (transaction) => {
+      await deps.entitlements.commitAndRecompute(async (transaction) => {
         const affected = await applyPaymentEvent(
           transaction,
           { provider: row.provider, paymentEventId: row.id, vaultBasisPoints: policy.vaultBasisPoints, now },
           event,
           snapshots,
         );
-        for (const userId of [...affected].sort()) {
-          const { view, changed } = await deps.entitlements.recompute(transaction, userId);
-          if (changed) changes.push({ userId, version: view.version, view });
-        }
         await transaction
           .update(paymentEvents)
           .set({ status: 'processed', processedAt: now, lockedUntil: null, lastError: null, nextAttemptAt: null })
           .where(eq(paymentEvents.id, row.id));
+        return { value: undefined, userIds: affected };
       });
-      await deps.entitlements.publish(changes);
       deps.metrics.webhookEvents.inc({ provider: row.provider, status: 'processed' });
       return 'processed';
     } catch (error) {

@@ -16,7 +16,7 @@ export function createPaymentEventSweeper(deps: { db: Database; queue: Queue; cl
   return async function sweepPaymentEvents(limit = 500): Promise<number> {
     const now = deps.clock.now();
     const due = await deps.db
-      .select({ id: paymentEvents.id, attempts: paymentEvents.attempts })
+      .select({ id: paymentEvents.id, attempts: paymentEvents.attempts, status: paymentEvents.status })
       .from(paymentEvents)
       .where(
         or(
@@ -33,7 +33,14 @@ export function createPaymentEventSweeper(deps: { db: Database; queue: Queue; cl
       await deps.queue.enqueue(
         processPaymentEventJob,
         { eventId: row.id },
-        { jobId: `${paymentEventJobId(row.id, row.attempts)}-sweep-${now.getTime()}` },
+        {
+          // A pending event's first job may still be waiting behind a backlog: reuse its id so
+          // sweeps do not pile copies on it. A due retry or a dead worker's event runs now.
+          jobId:
+            row.status === 'pending'
+              ? paymentEventJobId(row.id, row.attempts)
+              : `${paymentEventJobId(row.id, row.attempts)}-sweep-${now.getTime()}`,
+        },
       );
     return due.length;
   };

@@ -64,6 +64,42 @@ export async function adminGrantRoutes(app: FastifyInstance, core: Core, require
     async (request) => ({ grant: await core.grants.revoke(request.params.grant_id, request.body.reason, adminActor) }),
   );
 
+  typed.post(
+    '/admin/users/:user_id/freezes',
+    {
+      preHandler: requireAdmin,
+      schema: {
+        tags: ['admin'],
+        summary: 'Freeze a user: free-tier access whatever they paid, until lifted. Audited.',
+        security,
+        params: z.object({ user_id: z.uuid() }),
+        body: z.object({ reason: z.string().min(1).max(500) }),
+      },
+    },
+    async (request, reply) => {
+      const freeze = await core.freezes.freeze(
+        { userId: request.params.user_id, reason: request.body.reason },
+        adminActor,
+      );
+      return reply.status(201).send({ freeze, entitlements: await core.entitlements.get(request.params.user_id) });
+    },
+  );
+
+  typed.post(
+    '/admin/freezes/:freeze_id/lift',
+    {
+      preHandler: requireAdmin,
+      schema: {
+        tags: ['admin'],
+        summary: 'Lift a freeze now. Audited.',
+        security,
+        params: z.object({ freeze_id: z.uuid() }),
+        body: z.object({ reason: z.string().min(1).max(500) }),
+      },
+    },
+    async (request) => ({ freeze: await core.freezes.lift(request.params.freeze_id, request.body.reason, adminActor) }),
+  );
+
   typed.get(
     '/admin/users/:user_id',
     {
@@ -90,6 +126,7 @@ export async function adminGrantRoutes(app: FastifyInstance, core: Core, require
         },
         billing: await core.subscriptions.status(user.id),
         grants: await core.grants.list(user.id),
+        freezes: await core.freezes.list(user.id),
       };
     },
   );

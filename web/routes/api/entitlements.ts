@@ -62,13 +62,8 @@ export async function entitlementRoutes(app: FastifyInstance, core: Core, requir
     },
     async (request) => {
       if (request.body.user_id) {
-        await core.users.get(request.body.user_id);
-        const changes = await core.entitlements.recomputeAndPublish([request.body.user_id]);
-        return {
-          refreshed: 1,
-          changed: changes.length,
-          entitlements: publicView(await core.entitlements.getStored(request.body.user_id)),
-        };
+        const { view, changed } = await core.entitlements.refresh(request.body.user_id);
+        return { refreshed: 1, changed: changed ? 1 : 0, entitlements: publicView(view) };
       }
       const changes = await core.entitlements.sweepDue();
       return { refreshed: changes.length, changed: changes.length };

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { isAppError } from '../../../core/errors.js';
@@ -19,71 +19,55 @@ export async function sandboxPageRoutes(app: FastifyInstance, core: Core) {
     done(null, {}),
   );
   const typed = app.withTypeProvider<ZodTypeProvider>();
-  const page = (reply: { type: (value: string) => unknown }, html: string) => {
-    reply.type('text/html; charset=utf-8');
-    return html;
-  };
-  const failurePage = (error: unknown) => {
-    if (isAppError(error) && error.status < 500) return renderSandboxResultPage('Checkout unavailable', error.message);
-    throw error;
+  /** A page for people: a refusal (a 4xx, e.g. an expired checkout) is a readable page, not JSON. */
+  const htmlPage = async (reply: FastifyReply, render: () => Promise<string>) => {
+    let html: string;
+    try {
+      html = await render();
+    } catch (error) {
+      if (!isAppError(error) || error.status >= 500) throw error;
+      reply.status(error.status);
+      html = renderSandboxResultPage('Checkout unavailable', error.message);
+    }
+    return reply.type('text/html; charset=utf-8').send(html);
   };
 
-  typed.get(
-    '/sandbox/checkout/:checkout_id',
-    { schema: { hide: true, params: checkoutParams } },
-    async (request, reply) => {
+  typed.get('/sandbox/checkout/:checkout_id', { schema: { hide: true, params: checkoutParams } }, (request, reply) =>
+    htmlPage(reply, async () => {
       const checkout = await sandbox.getCheckout(request.params.checkout_id);
       const base = `/sandbox/checkout/${encodeURIComponent(checkout.id)}`;
-      return page(
-        reply,
-        renderSandboxCheckoutPage(checkout, { payAction: `${base}/pay`, declineAction: `${base}/decline` }),
-      );
-    },
+      return renderSandboxCheckoutPage(checkout, { payAction: `${base}/pay`, declineAction: `${base}/decline` });
+    }),
   );
 
   typed.post(
     '/sandbox/checkout/:checkout_id/pay',
     { schema: { hide: true, params: checkoutParams } },
-    async (request, reply) => {
-      try {
+    (request, reply) =>
+      htmlPage(reply, async () => {
         await sandbox.payCheckout(request.params.checkout_id);
-        return page(
-          reply,
-          renderSandboxResultPage(
-            'Payment complete',
-            'Thank you! Your access is being granted; you can close this page.',
-          ),
+        return renderSandboxResultPage(
+          'Payment complete',
+          'Thank you! Your access is being granted; you can close this page.',
         );
-      } catch (error) {
-        reply.status(isAppError(error) ? error.status : 500);
-        return page(reply, failurePage(error));
-      }
-    },
+      }),
   );
 
   typed.post(
     '/sandbox/checkout/:checkout_id/decline',
     { schema: { hide: true, params: checkoutParams } },
-    async (request, reply) => {
-      try {
+    (request, reply) =>
+      htmlPage(reply, async () => {
         await sandbox.declineCheckout(request.params.checkout_id);
-        return page(
-          reply,
-          renderSandboxResultPage('Payment declined', 'No money moved. You can start again from the bot.'),
-        );
-      } catch (error) {
-        reply.status(isAppError(error) ? error.status : 500);
-        return page(reply, failurePage(error));
-      }
-    },
+        return renderSandboxResultPage('Payment declined', 'No money moved. You can start again from the bot.');
+      }),
   );
 
   typed.get(
     '/sandbox/portal/:customer_id',
     { schema: { hide: true, params: z.object({ customer_id: z.string().max(64) }) } },
-    async (_request, reply) =>
-      page(
-        reply,
+    (_request, reply) =>
+      htmlPage(reply, async () =>
         renderSandboxResultPage(
           'Sandbox billing portal',
           'The sandbox has no card to update. Ask a moderator to renew, fail or refund payments from the admin API.',

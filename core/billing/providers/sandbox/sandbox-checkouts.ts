@@ -1,3 +1,4 @@
+import type { Transaction } from '../../../../db/client.js';
 import type { CreateCheckoutInput } from '../../../ports/payment-provider.js';
 import { metadataKeys } from '../../metadata-keys.js';
 import { addBillingIntervals, fromUnixSeconds, toUnixSeconds } from './sandbox-billing-period.js';
@@ -47,6 +48,15 @@ function recurringInterval(lines: SandboxLine[]): 'month' | 'year' | null {
   const intervals = new Set(lines.map((line) => line.interval));
   const [interval] = intervals;
   return intervals.size === 1 && (interval === 'month' || interval === 'year') ? interval : null;
+}
+
+/** Locks a checkout that can still be paid or declined; anything else is refused. */
+async function lockOpenCheckout(transaction: Transaction, checkoutId: string, nowSeconds: number) {
+  const checkout = await readSandboxObject(transaction, 'checkout', checkoutId, { forUpdate: true });
+  if (!checkout) throw checkoutNotFound(checkoutId);
+  const status = effectiveStatus(checkout, nowSeconds);
+  if (status !== 'open') throw checkoutNotOpen(checkoutId, status);
+  return checkout;
 }
 
 export function createSandboxCheckouts(context: SandboxContext) {
@@ -149,11 +159,8 @@ export function createSandboxCheckouts(context: SandboxContext) {
    */
   async function payCheckout(checkoutId: string): Promise<string[]> {
     const { eventIds } = await outbox.run(async (transaction, emit) => {
-      const checkout = await readSandboxObject(transaction, 'checkout', checkoutId, { forUpdate: true });
-      if (!checkout) throw checkoutNotFound(checkoutId);
       const now = nowSeconds();
-      const status = effectiveStatus(checkout, now);
-      if (status !== 'open') throw checkoutNotOpen(checkoutId, status);
+      const checkout = await lockOpenCheckout(transaction, checkoutId, now);
       const { data } = checkout;
       const completion = { status: 'completed', completed_at: now } as const;
 
@@ -253,11 +260,8 @@ export function createSandboxCheckouts(context: SandboxContext) {
 
   async function declineCheckout(checkoutId: string): Promise<string[]> {
     const { eventIds } = await outbox.run(async (transaction, emit) => {
-      const checkout = await readSandboxObject(transaction, 'checkout', checkoutId, { forUpdate: true });
-      if (!checkout) throw checkoutNotFound(checkoutId);
       const now = nowSeconds();
-      const status = effectiveStatus(checkout, now);
-      if (status !== 'open') throw checkoutNotOpen(checkoutId, status);
+      const checkout = await lockOpenCheckout(transaction, checkoutId, now);
       const declined = await updateSandboxObject(
         transaction,
         checkout,

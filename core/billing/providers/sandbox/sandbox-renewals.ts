@@ -1,15 +1,12 @@
 import { toUnixSeconds } from './sandbox-billing-period.js';
 import type { SandboxContext } from './sandbox-context.js';
 import { subscriptionStateConflict } from './sandbox-errors.js';
-import { randomSandboxId } from './sandbox-ids.js';
-import { createSandboxObject, toSandboxApiObject, updateSandboxObject } from './sandbox-store.js';
+import { toSandboxApiObject, updateSandboxObject } from './sandbox-store.js';
 import {
-  chargeForNextPeriod,
-  endedFields,
+  billNextPeriod,
+  endSubscriptionNow,
   lockLiveSubscription,
   lockOverduePayment,
-  nextPeriod,
-  subscriptionPaymentFields,
 } from './sandbox-subscription-records.js';
 
 /** What time and the bank do to a subscription: the next period is paid, fails, or is paid late. */
@@ -22,46 +19,13 @@ export function createSandboxRenewals(context: SandboxContext) {
       const subscription = await lockLiveSubscription(transaction, subscriptionId);
       if (subscription.data.status === 'past_due')
         throw subscriptionStateConflict(subscriptionId, 'past_due', 'Recover or fail the overdue payment first.');
-      const now = nowSeconds();
       if (subscription.data.cancel_at_period_end) {
-        const ended = await updateSandboxObject(
-          transaction,
-          subscription,
-          endedFields(subscription.data, now),
-          clock.now(),
-        );
-        await emit('subscription.deleted', toSandboxApiObject(ended));
+        await endSubscriptionNow(transaction, emit, subscription, clock.now());
         return;
       }
-      const period = nextPeriod(subscription.data);
-      const charge = chargeForNextPeriod(subscription.data);
-      const paymentId = randomSandboxId('payment');
-      const payment = await createSandboxObject(
-        transaction,
-        'payment',
-        paymentId,
-        subscriptionPaymentFields(subscriptionId, subscription.data, {
-          status: 'succeeded',
-          amountMinor: charge.amountMinor,
-          periodStart: period.current_period_start,
-          periodEnd: period.current_period_end,
-          now,
-        }),
-        clock.now(),
-      );
-      const renewed = await updateSandboxObject(
-        transaction,
-        subscription,
-        {
-          ...subscription.data,
-          ...period,
-          latest_payment: paymentId,
-          pending_proration_minor: charge.remainingProrationMinor,
-        },
-        clock.now(),
-      );
-      await emit('payment.succeeded', toSandboxApiObject(payment));
-      await emit('subscription.updated', toSandboxApiObject(renewed));
+      const billed = await billNextPeriod(transaction, subscription, 'succeeded', clock.now());
+      await emit('payment.succeeded', toSandboxApiObject(billed.payment));
+      await emit('subscription.updated', toSandboxApiObject(billed.subscription));
     });
     return eventIds;
   }
@@ -94,36 +58,9 @@ export function createSandboxRenewals(context: SandboxContext) {
           subscription.data.status,
           'The subscription ends at period end, so there is no renewal to fail; renew it to end it.',
         );
-      const period = nextPeriod(subscription.data);
-      const charge = chargeForNextPeriod(subscription.data);
-      const paymentId = randomSandboxId('payment');
-      const payment = await createSandboxObject(
-        transaction,
-        'payment',
-        paymentId,
-        subscriptionPaymentFields(subscriptionId, subscription.data, {
-          status: 'failed',
-          amountMinor: charge.amountMinor,
-          periodStart: period.current_period_start,
-          periodEnd: period.current_period_end,
-          now,
-        }),
-        clock.now(),
-      );
-      const pastDue = await updateSandboxObject(
-        transaction,
-        subscription,
-        {
-          ...subscription.data,
-          ...period,
-          status: 'past_due',
-          latest_payment: paymentId,
-          pending_proration_minor: charge.remainingProrationMinor,
-        },
-        clock.now(),
-      );
-      await emit('payment.failed', toSandboxApiObject(payment));
-      await emit('subscription.updated', toSandboxApiObject(pastDue));
+      const billed = await billNextPeriod(transaction, subscription, 'failed', clock.now());
+      await emit('payment.failed', toSandboxApiObject(billed.payment));
+      await emit('subscription.updated', toSandboxApiObject(billed.subscription));
     });
     return eventIds;
   }

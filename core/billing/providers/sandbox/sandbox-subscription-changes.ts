@@ -5,7 +5,7 @@ import { planChangeInvalid } from './sandbox-errors.js';
 import { sandboxLinesTotal, toSandboxLine } from './sandbox-objects.js';
 import { toSandboxApiObject, updateSandboxObject } from './sandbox-store.js';
 import {
-  endedFields,
+  endSubscriptionNow,
   lockLiveSubscription,
   lockSubscription,
   type SubscriptionRecord,
@@ -19,14 +19,7 @@ export function createSandboxSubscriptionChanges(context: SandboxContext) {
   async function endSubscription(subscriptionId: string): Promise<string[]> {
     const { eventIds } = await outbox.run(async (transaction, emit) => {
       const subscription = await lockLiveSubscription(transaction, subscriptionId);
-      const now = nowSeconds();
-      const ended = await updateSandboxObject(
-        transaction,
-        subscription,
-        endedFields(subscription.data, now),
-        clock.now(),
-      );
-      await emit('subscription.deleted', toSandboxApiObject(ended));
+      await endSubscriptionNow(transaction, emit, subscription, clock.now());
     });
     return eventIds;
   }
@@ -96,14 +89,7 @@ export function createSandboxSubscriptionChanges(context: SandboxContext) {
         await emit('subscription.updated', toSandboxApiObject(ending));
         return ending;
       }
-      const ended = await updateSandboxObject(
-        transaction,
-        subscription,
-        endedFields(subscription.data, now),
-        clock.now(),
-      );
-      await emit('subscription.deleted', toSandboxApiObject(ended));
-      return ended;
+      return endSubscriptionNow(transaction, emit, subscription, clock.now());
     });
     return result;
   }

@@ -1,8 +1,16 @@
 import type { Transaction } from '../../../../db/client.js';
-import { addBillingIntervals } from './sandbox-billing-period.js';
+import { addBillingIntervals, toUnixSeconds } from './sandbox-billing-period.js';
 import { paymentNotFound, subscriptionNotFound, subscriptionStateConflict } from './sandbox-errors.js';
+import type { EmitSandboxEvent } from './sandbox-event-outbox.js';
+import { randomSandboxId } from './sandbox-ids.js';
 import { type SandboxFields, sandboxLinesTotal } from './sandbox-objects.js';
-import { readSandboxObject, type SandboxRecord } from './sandbox-store.js';
+import {
+  createSandboxObject,
+  readSandboxObject,
+  type SandboxRecord,
+  toSandboxApiObject,
+  updateSandboxObject,
+} from './sandbox-store.js';
 
 export type SubscriptionRecord = SandboxRecord<'subscription'>;
 export type SubscriptionFields = SandboxFields<'subscription'>;
@@ -55,6 +63,64 @@ export const endedFields = (subscription: SubscriptionFields, now: number): Subs
   ended_at: now,
   canceled_at: subscription.canceled_at ?? now,
 });
+
+/** Ends the subscription now and says so (subscription.deleted). */
+export async function endSubscriptionNow(
+  transaction: Transaction,
+  emit: EmitSandboxEvent,
+  subscription: SubscriptionRecord,
+  now: Date,
+): Promise<SubscriptionRecord> {
+  const ended = await updateSandboxObject(
+    transaction,
+    subscription,
+    endedFields(subscription.data, toUnixSeconds(now)),
+    now,
+  );
+  await emit('subscription.deleted', toSandboxApiObject(ended));
+  return ended;
+}
+
+/**
+ * Bills the next period: a payment with the given outcome, and the subscription moved on to
+ * that period (past_due when the charge failed; the period advances either way, as at card processors).
+ */
+export async function billNextPeriod(
+  transaction: Transaction,
+  subscription: SubscriptionRecord,
+  outcome: 'succeeded' | 'failed',
+  now: Date,
+) {
+  const period = nextPeriod(subscription.data);
+  const charge = chargeForNextPeriod(subscription.data);
+  const paymentId = randomSandboxId('payment');
+  const payment = await createSandboxObject(
+    transaction,
+    'payment',
+    paymentId,
+    subscriptionPaymentFields(subscription.id, subscription.data, {
+      status: outcome,
+      amountMinor: charge.amountMinor,
+      periodStart: period.current_period_start,
+      periodEnd: period.current_period_end,
+      now: toUnixSeconds(now),
+    }),
+    now,
+  );
+  const billed = await updateSandboxObject(
+    transaction,
+    subscription,
+    {
+      ...subscription.data,
+      ...period,
+      ...(outcome === 'failed' ? { status: 'past_due' as const } : {}),
+      latest_payment: paymentId,
+      pending_proration_minor: charge.remainingProrationMinor,
+    },
+    now,
+  );
+  return { payment, subscription: billed };
+}
 
 export async function lockSubscription(transaction: Transaction, subscriptionId: string): Promise<SubscriptionRecord> {
   const subscription = await readSandboxObject(transaction, 'subscription', subscriptionId, { forUpdate: true });

@@ -6,22 +6,22 @@ import { z } from 'zod';
  */
 
 /** A reference to another object: an id in webhooks, the object itself when expanded. */
-const reference = z.union([z.string(), z.object({ id: z.string() }).transform((object) => object.id)]);
-const optionalReference = reference
+export const reference = z.union([z.string(), z.object({ id: z.string() }).transform((object) => object.id)]);
+export const optionalReference = reference
   .nullable()
   .optional()
   .transform((value) => value ?? null);
-const metadata = z
+export const metadata = z
   .record(z.string(), z.string())
   .nullable()
   .optional()
   .transform((value) => value ?? {});
-const nullableNumber = z
+export const nullableNumber = z
   .number()
   .nullable()
   .optional()
   .transform((value) => value ?? null);
-const nullableString = z
+export const nullableString = z
   .string()
   .nullable()
   .optional()

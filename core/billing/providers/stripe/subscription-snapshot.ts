@@ -2,25 +2,11 @@ import { z } from 'zod';
 import { AppError } from '../../../errors.js';
 import type { SubscriptionSnapshot } from '../../../ports/payment-provider.js';
 import { metadataKeys } from '../../metadata-keys.js';
-
-const nullableNumber = z
-  .number()
-  .nullable()
-  .optional()
-  .transform((value) => value ?? null);
-const metadata = z
-  .record(z.string(), z.string())
-  .nullable()
-  .optional()
-  .transform((value) => value ?? {});
+import { metadata, nullableNumber, optionalReference } from './stripe-payload-schemas.js';
 
 const subscriptionSchema = z.object({
   id: z.string(),
-  customer: z
-    .union([z.string(), z.object({ id: z.string() }).transform((customer) => customer.id)])
-    .nullable()
-    .optional()
-    .transform((value) => value ?? null),
+  customer: optionalReference,
   status: z.enum([
     'trialing',
     'active',
