@@ -278,5 +278,3 @@ export function createCheckoutService(deps: {
     },
   };
 }
-
-export type CheckoutService = ReturnType<typeof createCheckoutService>;

@@ -183,5 +183,3 @@ export function createSubscriptionService(deps: {
     },
   };
 }
-
-export type SubscriptionService = ReturnType<typeof createSubscriptionService>;

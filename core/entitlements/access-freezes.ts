@@ -75,5 +75,3 @@ export function createAccessFreezes(deps: { db: Database; entitlements: Entitlem
     },
   };
 }
-
-export type AccessFreezes = ReturnType<typeof createAccessFreezes>;

@@ -110,5 +110,3 @@ export function createManualGrants(deps: {
     },
   };
 }
-
-export type ManualGrants = ReturnType<typeof createManualGrants>;

@@ -81,5 +81,3 @@ export function createUserService(deps: { db: Database }) {
     },
   };
 }
-
-export type UserService = ReturnType<typeof createUserService>;

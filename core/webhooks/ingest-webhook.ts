@@ -83,5 +83,3 @@ export function createWebhookIngest(deps: {
     return { eventId: row.id, duplicate: false, status };
   };
 }
-
-export type WebhookIngest = ReturnType<typeof createWebhookIngest>;

@@ -99,5 +99,3 @@ export function createPaymentEventAdmin(deps: { db: Database; queue: Queue }) {
     },
   };
 }
-
-export type PaymentEventAdmin = ReturnType<typeof createPaymentEventAdmin>;

@@ -127,5 +127,3 @@ export function createPaymentEventProcessor(deps: {
     }
   };
 }
-
-export type PaymentEventProcessor = ReturnType<typeof createPaymentEventProcessor>;

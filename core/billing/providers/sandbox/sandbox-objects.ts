@@ -132,8 +132,6 @@ export type SandboxObjectKind = keyof typeof sandboxFieldSchemas;
 export type SandboxFields<Kind extends SandboxObjectKind> = z.infer<(typeof sandboxFieldSchemas)[Kind]>;
 export type SandboxLine = z.infer<typeof sandboxLineSchema>;
 
-export const sandboxObjectKinds = Object.keys(sandboxFieldSchemas) as SandboxObjectKind[];
-
 const withIdentity = <Kind extends SandboxObjectKind>(kind: Kind) => ({ id: z.string(), object: z.literal(kind) });
 
 // What webhooks carry: the stored fields plus the id and kind. A checkout carries its
@@ -147,9 +145,6 @@ export const sandboxSubscriptionObject = sandboxSubscriptionFields.extend(withId
 export const sandboxDisputeObject = sandboxDisputeFields.extend(withIdentity('dispute'));
 
 export type SandboxPaymentObject = z.infer<typeof sandboxPaymentObject>;
-export type SandboxCheckoutObject = z.infer<typeof sandboxCheckoutObject>;
-export type SandboxSubscriptionObject = z.infer<typeof sandboxSubscriptionObject>;
-export type SandboxDisputeObject = z.infer<typeof sandboxDisputeObject>;
 
 export const sandboxLinesTotal = (lines: SandboxLine[]): number =>
   lines.reduce((total, line) => total + line.amount_minor * line.quantity, 0);

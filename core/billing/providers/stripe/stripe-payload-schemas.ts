@@ -33,7 +33,6 @@ export const stripeEventSchema = z.object({
   created: z.number().int(),
   data: z.object({ object: z.unknown() }),
 });
-export type StripeEventPayload = z.infer<typeof stripeEventSchema>;
 
 export const checkoutSessionSchema = z.object({
   id: z.string(),
