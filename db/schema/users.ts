@@ -9,6 +9,8 @@ export const users = pgTable(
     /** Lower-cased; optional because chat-only members may never give one. */
     email: text('email'),
     displayName: text('display_name'),
+    /** Set when /link folded this user into another; every identity then points at that one. */
+    mergedIntoUserId: uuid('merged_into_user_id'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -27,6 +29,8 @@ export const identities = pgTable(
     /** The platform's own id for the account (snowflake, chat id, Uxxxx). */
     externalId: text('external_id').notNull(),
     username: text('username'),
+    /** Last command from this account; DMs go to the platform the member used most recently. */
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [
