@@ -21,6 +21,12 @@ import { providerWebhookRoutes } from './routes/webhooks/provider-webhooks.js';
 export interface BuildAppOptions {
   /** Serve the OpenAPI document and UI at /docs (on by default). */
   docs?: boolean;
+  /**
+   * Routes owned by other parts (the Discord interactions endpoint, Telegram and Slack
+   * webhooks from bots/), each registered in its own encapsulated scope. main.ts passes
+   * them, so web/ never imports a chat SDK.
+   */
+  mounts?: Array<(scope: FastifyInstance) => Promise<void>>;
 }
 
 /**
@@ -86,5 +92,6 @@ export async function buildApp(core: Core, options: BuildAppOptions = {}): Promi
   await adminWebhookRoutes(app, core, requireAdmin);
   await adminRevenueRoutes(app, core, requireAdmin);
   await adminSandboxRoutes(app, core, requireAdmin);
+  for (const mount of options.mounts ?? []) await app.register(mount);
   return app;
 }
