@@ -12,6 +12,17 @@ const booleanFlag = (fallback: boolean) =>
     .optional()
     .transform((value) => (value === undefined ? fallback : value === 'true' || value === '1' || value === 'yes'));
 
+/** `a, b,,c` -> ['a', 'b', 'c']. */
+const commaList = z
+  .string()
+  .default('')
+  .transform((value) =>
+    value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean),
+  );
+
 const integer = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
 
 /**
@@ -55,6 +66,55 @@ export const configSchema = z
     ENTITLEMENT_CACHE_TTL_SECONDS: integer(300, 1),
     ENTITLEMENT_LOCAL_CACHE_TTL_MS: integer(5000, 0),
     BODY_LIMIT_BYTES: integer(1_048_576, 1024),
+    // Bots and access sync (issue 3). A bot starts only when its token is set.
+    /** `discord:123,telegram:456,slack:U789`: moderators by platform id, on top of what each platform says. */
+    MODERATOR_IDS: commaList.pipe(
+      z.array(z.string().regex(/^(discord|telegram|slack|console):\S+$/, 'entries must look like discord:123')),
+    ),
+    /** Signs checkout and manage links and one-time codes; derived from ADMIN_API_KEY when unset. */
+    LINK_SIGNING_SECRET: optionalString.pipe(z.string().min(24, 'must be at least 24 characters').optional()),
+    CHECKOUT_LINK_TTL_MINUTES: integer(30, 1),
+    LINK_CODE_TTL_MINUTES: integer(10, 1),
+    ACCESS_RECONCILE_CRON: z.string().default('0 */10 * * * *'),
+    RENEWAL_REMINDER_DAYS: integer(3, 1),
+    DISCORD_BOT_TOKEN: optionalString,
+    DISCORD_APPLICATION_ID: optionalString,
+    /** Hex Ed25519 key from the developer portal; enables POST /v1/discord/interactions. */
+    DISCORD_PUBLIC_KEY: optionalString.pipe(
+      z
+        .string()
+        .regex(/^[0-9a-f]{64}$/i, 'must be 64 hex characters')
+        .optional(),
+    ),
+    /** Comma-separated guild ids: commands are registered per guild (instant); unset: globally. */
+    DISCORD_GUILD_IDS: commaList,
+    /** Role ids whose holders may run /admin (besides Administrator and Manage Server). */
+    DISCORD_MODERATOR_ROLE_IDS: commaList,
+    /** `gateway` (discord.js Client) or `http` (interactions endpoint only). */
+    DISCORD_MODE: z.enum(['gateway', 'http']).default('gateway'),
+    DISCORD_API_BASE: optionalString.pipe(z.url().optional()),
+    DISCORD_REQUESTS_PER_SECOND: z.coerce.number().positive().default(40),
+    TELEGRAM_BOT_TOKEN: optionalString,
+    /** `polling` (embedded default) or `webhook` (mounted at /v1/telegram/webhook). */
+    TELEGRAM_MODE: z.enum(['polling', 'webhook']).default('polling'),
+    TELEGRAM_WEBHOOK_SECRET: optionalString.pipe(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16-256 letters, digits, _ or -')
+        .optional(),
+    ),
+    TELEGRAM_API_ROOT: optionalString.pipe(z.url().optional()),
+    /** Chats whose administrators are moderators. */
+    TELEGRAM_ADMIN_CHAT_IDS: commaList,
+    TELEGRAM_INVITE_TTL_MINUTES: integer(60, 1),
+    TELEGRAM_REQUESTS_PER_SECOND: z.coerce.number().positive().default(25),
+    SLACK_BOT_TOKEN: optionalString,
+    SLACK_SIGNING_SECRET: optionalString,
+    /** Set to use Socket Mode instead of HTTP (xapp-...). */
+    SLACK_APP_TOKEN: optionalString,
+    SLACK_API_URL: optionalString.pipe(z.url().optional()),
+    /** conversations.invite and kick are Slack Tier 3 (about 50 a minute). */
+    SLACK_REQUESTS_PER_SECOND: z.coerce.number().positive().default(0.8),
     SEED_CATALOG: booleanFlag(true),
     MIGRATE_ON_START: booleanFlag(true),
   })
