@@ -55,6 +55,11 @@ export interface CommandDefinition {
   name: string;
   description: string;
   moderatorOnly: boolean;
+  /**
+   * `private` replies go only to the member (ephemeral or DM); adapters that must answer
+   * before the command finishes (Discord's 3 s window) defer with this visibility.
+   */
+  visibility: 'private' | 'public';
   /** Positional arguments, in order (`/subscribe pro card CODE`). */
   arguments: CommandArgument[];
   /** `/admin grant ...`: each subcommand has its own arguments. */
