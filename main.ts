@@ -2,6 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Config, ConfigError, loadConfig } from './core/config.js';
+import { createConsoleChat } from './bots/console/console-chat.js';
+import { createChatBots } from './bots/create-chat-bots.js';
+import { createCommandRouter } from './bots/commands.js';
 import { createCore } from './core/index.js';
 import { buildApp } from './web/app.js';
 
@@ -31,10 +34,14 @@ async function main() {
     throw error;
   }
   const role = process.argv[2] ?? config.APP_ROLE;
-  if (!['all', 'web', 'worker', 'bots'].includes(role)) {
-    console.error(`Unknown role "${role}": use all, web, worker or bots.`);
+  if (!['all', 'web', 'worker', 'bots', 'chat'].includes(role)) {
+    console.error(`Unknown role "${role}": use all, web, worker, bots or chat.`);
     process.exit(1);
   }
+  // `chat` is `all` plus the terminal shop; logs would drown the prompt unless asked for.
+  const chat = role === 'chat';
+  if (chat && !process.env.LOG_LEVEL) config = { ...config, LOG_LEVEL: 'warn' };
+  const runs = (part: 'web' | 'worker' | 'bots') => role === 'all' || chat || role === part;
   const generatedKey = !config.ADMIN_API_KEY;
   const core = await createCore({
     config: { ...config, ADMIN_API_KEY: config.ADMIN_API_KEY ?? embeddedAdminKey(config) },
@@ -42,24 +49,37 @@ async function main() {
   if (config.MIGRATE_ON_START) await core.prepareDatabase();
 
   const closers: Array<() => Promise<unknown>> = [];
-  if (role === 'all' || role === 'worker') await core.startWorker();
-  if (role === 'all' || role === 'web') {
-    const app = await buildApp(core);
+  const router = createCommandRouter(core);
+  // Every role builds the bots whose tokens are set: the worker needs their REST side for
+  // access sync and DMs, the web their HTTP endpoints, the bots role their connections.
+  const bots = createChatBots(core, router, core.logger);
+  if (runs('worker')) await core.startWorker();
+  if (runs('web')) {
+    const app = await buildApp(core, { mounts: bots.flatMap((bot) => bot.mounts) });
     await app.listen({ host: config.HOST, port: config.PORT });
     closers.push(() => app.close());
   }
-  if (role === 'bots') core.logger.warn('no chat bots are built yet; the bots role has nothing to run');
+  if (runs('bots')) {
+    for (const bot of bots) {
+      await bot.start();
+      closers.push(() => bot.stop());
+    }
+    for (const report of await core.access.preflight())
+      for (const problem of report.problems)
+        core.logger.warn({ platform: report.platform, code: problem.code }, `access preflight: ${problem.message}`);
+  }
   closers.push(() => core.close());
 
   const base = config.PUBLIC_URL;
   console.log(
     [
       '',
-      `  Community monetization is running (${role}; ${core.database.kind}; ${config.REDIS_URL ? 'redis + bullmq' : 'in-process queue, memory cache'}; payments: ${config.BILLING_PROVIDER_MODE})`,
+      `  Community monetization is running (${chat ? 'all + terminal chat' : role}; ${core.database.kind}; ${config.REDIS_URL ? 'redis + bullmq' : 'in-process queue, memory cache'}; payments: ${config.BILLING_PROVIDER_MODE})`,
       `  Base URL     ${base}`,
       `  API docs     ${base}/docs`,
       `  Plans        ${base}/v1/plans`,
       `  Admin key    ${generatedKey ? `${core.adminKey}  (kept in ${path.join(config.DATA_DIR, 'admin-key')})` : '(from ADMIN_API_KEY)'}`,
+      `  Bots         ${bots.map((bot) => bot.platform.name).join(', ') || 'none (set DISCORD_BOT_TOKEN, TELEGRAM_BOT_TOKEN or SLACK_BOT_TOKEN); try `npm run chat`'}`,
       `  Try it       curl -s -X POST ${base}/v1/users -H "authorization: Bearer <admin key>" -H "content-type: application/json" -d '{"email":"member@example.com"}'`,
       '',
     ].join('\n'),
@@ -76,6 +96,10 @@ async function main() {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  if (chat) {
+    await createConsoleChat({ router }).start(process.stdin, process.stdout);
+    await stop('chat ended');
+  }
 }
 
 await main();

@@ -4,7 +4,8 @@ import { identities, users } from '../../db/schema/index.js';
 import { recordAudit } from '../audit/record-audit.js';
 import { badRequest, notFound } from '../errors.js';
 
-export const platforms = ['discord', 'telegram', 'slack', 'email', 'web'] as const;
+/** `console` is the terminal shop (`npm run chat`). */
+export const platforms = ['discord', 'telegram', 'slack', 'console', 'email', 'web'] as const;
 export type Platform = (typeof platforms)[number];
 
 export interface FindOrCreateUserInput {

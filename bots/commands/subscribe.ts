@@ -1,0 +1,51 @@
+import { isAppError } from '../../core/errors.js';
+import { type CommandHandler, privateReply } from '../command-context.js';
+import { formatDate, formatPrice } from '../reply-format.js';
+
+/**
+ * /subscribe <plan> [card|crypto] [code]: a personal checkout link. The link carries a signed,
+ * short-lived token naming this member, so whoever opens it pays for this member. A member
+ * who already pays for a tier is offered a prorated switch instead of a second subscription.
+ */
+export const subscribeCommand: CommandHandler = async (context, args) => {
+  const { core, userId } = context;
+  const planId = (args.plan ?? '').toLowerCase();
+  const method = args.method === 'crypto' ? 'crypto' : 'card';
+  const plan = await core.catalog.getPlan(planId).catch((error: unknown) => {
+    if (isAppError(error) && error.status === 404) return undefined;
+    throw error;
+  });
+  if (!plan || !plan.active)
+    return privateReply(`There is no plan called "${args.plan ?? ''}". See /tiers. (plan_not_found)`);
+  if (plan.contactSales) return privateReply(`${plan.name} is sold by our team: ask a moderator. (plan_contact_sales)`);
+
+  const current = await core.subscriptions.currentSubscription(userId);
+  if (current && plan.kind === 'tier') {
+    if (current.planId === plan.id)
+      return privateReply(`You already have ${plan.name}. Use /manage for billing or /status for details.`);
+    const action = await context.confirm('change_plan', { plan: plan.id });
+    return privateReply(
+      `You pay for **${current.planId}** now. Switch to **${plan.name}**? The difference is prorated on your next invoice.`,
+      {
+        buttons: [
+          { label: `Switch to ${plan.name}`, action, style: 'primary' },
+          { label: 'Keep my plan', action: `no:${action.slice(3)}`, style: 'secondary' },
+        ],
+      },
+    );
+  }
+
+  const link = await core.links.checkoutLink({
+    userId,
+    planId: plan.id,
+    method,
+    ...(args.code ? { code: args.code } : {}),
+  });
+  const price = plan.prices.find((candidate) => candidate.active && candidate.interval === 'month') ?? plan.prices[0];
+  const priceText = price ? formatPrice(price) : plan.name;
+  return privateReply(
+    `Your personal ${method === 'crypto' ? 'crypto' : 'card'} checkout for **${plan.name}** (${priceText}). ` +
+      `The link is yours alone and works until ${formatDate(link.expiresAt)} ${new Date(link.expiresAt).toISOString().slice(11, 16)} UTC: ${link.url}`,
+    { buttons: [{ label: `Pay ${priceText}`, url: link.url }] },
+  );
+};
