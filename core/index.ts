@@ -3,10 +3,12 @@ import cron from 'node-cron';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { createDatabase, type DatabaseHandle } from '../db/client.js';
+import { accessReconcileJob, createAccessService } from './access/access-service.js';
 import { createBullmqQueue } from './adapters/bullmq-queue.js';
 import { createInProcessQueue } from './adapters/in-process-queue.js';
 import { createMemoryCache } from './adapters/memory-cache.js';
 import { createRedisCache } from './adapters/redis-cache.js';
+import { createBusinessStats } from './billing/business-stats.js';
 import { createCheckoutService } from './billing/checkout-service.js';
 import { createSandboxProvider, type SandboxProvider } from './billing/providers/sandbox/sandbox-provider.js';
 import { createStripeProvider } from './billing/providers/stripe/stripe-provider.js';
@@ -18,14 +20,21 @@ import type { Config } from './config.js';
 import { createAccessFreezes } from './entitlements/access-freezes.js';
 import { createEntitlementService, entitlementsChangedJob } from './entitlements/entitlement-service.js';
 import { createManualGrants } from './entitlements/manual-grants.js';
+import { createQuotaCounters } from './entitlements/quota-counters.js';
+import { createLinkCodes } from './identity/link-codes.js';
+import { createMemberDirectory } from './identity/member-directory.js';
 import { createUserService } from './identity/user-service.js';
 import { buildJobHandlers, defineJob } from './jobs/job-registry.js';
+import { createSignedLinks } from './links/signed-links.js';
+import { deriveLinkSecret } from './links/signed-token.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
+import { createNotificationService } from './notifications/notification-service.js';
 import type { Cache } from './ports/cache.js';
 import { type Clock, systemClock } from './ports/clock.js';
 import type { PaymentProvider } from './ports/payment-provider.js';
 import type { Queue } from './ports/queue.js';
+import { createReferralService } from './referrals/referral-service.js';
 import { createWebhookIngest, processPaymentEventJob } from './webhooks/ingest-webhook.js';
 import { createPaymentEventAdmin } from './webhooks/payment-event-admin.js';
 import { createPaymentEventProcessor } from './webhooks/process-payment-event.js';
@@ -167,6 +176,24 @@ export async function createCore(dependencies: CoreDependencies) {
   const sweepPaymentEvents = createPaymentEventSweeper({ db, queue, clock });
   const paymentEvents = createPaymentEventAdmin({ db, queue });
   const entitlementListeners: EntitlementListener[] = [];
+  const access = createAccessService({ db, catalog, entitlements, queue, clock, metrics, logger });
+  const notifications = createNotificationService({
+    db,
+    registry: access.registry,
+    entitlements,
+    catalog,
+    clock,
+    logger,
+    // TODO(lead): signed manage link
+    manageUrl: (_userId) => Promise.resolve(`${config.PUBLIC_URL}/account`),
+    reminderDays: config.RENEWAL_REMINDER_DAYS,
+  });
+  entitlementListeners.push(access.entitlementsChanged, (change) =>
+    // A DM that cannot go out must not stop the listeners after it; the next change catches up.
+    notifications.entitlementsChanged(change).catch((error: unknown) => {
+      logger.error({ err: error, userId: change.userId }, 'entitlement notifications failed');
+    }),
+  );
 
   const jobHandlers = buildJobHandlers(
     [
@@ -184,12 +211,48 @@ export async function createCore(dependencies: CoreDependencies) {
           for (const listener of entitlementListeners) await listener(change);
         },
       }),
+      defineJob({
+        name: accessReconcileJob,
+        payload: z.object({ userId: z.uuid() }),
+        handle: async ({ userId }) => {
+          await access.reconcileUser(userId);
+        },
+      }),
     ],
     logger,
   );
 
   const tasks: Array<{ stop: () => unknown }> = [];
   const adminKey = config.ADMIN_API_KEY ?? `adm_${randomUUID().replaceAll('-', '')}`;
+  // Signs checkout and manage links and keys the /link code hashes; stable while the admin key is.
+  const linkSecret = deriveLinkSecret(config.LINK_SIGNING_SECRET, adminKey);
+  const referrals = createReferralService({ db, clock, publicUrl: config.PUBLIC_URL });
+  const links = createSignedLinks({
+    catalog,
+    checkout,
+    subscriptions,
+    referrals,
+    providers,
+    defaultProvider,
+    sandboxMode: config.BILLING_PROVIDER_MODE !== 'stripe',
+    defaultCurrency: config.DEFAULT_CURRENCY,
+    publicUrl: config.PUBLIC_URL,
+    secret: linkSecret,
+    ttlMinutes: config.CHECKOUT_LINK_TTL_MINUTES,
+    clock,
+  });
+  const linking = createLinkCodes({
+    db,
+    cache,
+    clock,
+    queue,
+    entitlements,
+    secret: linkSecret,
+    ttlMinutes: config.LINK_CODE_TTL_MINUTES,
+  });
+  const quotas = createQuotaCounters({ db, clock });
+  const members = createMemberDirectory({ db, clock, entitlements, subscriptions });
+  const stats = createBusinessStats({ db, clock });
 
   metrics.collectors.queueDepth = () => queue.depth();
   // Only the recurring part: a scrape must not also sum the ledger.
@@ -220,6 +283,14 @@ export async function createCore(dependencies: CoreDependencies) {
     processPaymentEvent,
     sweepPaymentEvents,
     paymentEvents,
+    links,
+    linking,
+    referrals,
+    quotas,
+    members,
+    stats,
+    access,
+    notifications,
     revenueReport: (period: { from: Date; to: Date }) => buildRevenueReport(db, period),
     syncProviderPrices: (providerName: string) =>
       syncProviderPrices(catalog, providers.get(providerName), config.IDEMPOTENCY_PREFIX),
@@ -242,12 +313,24 @@ export async function createCore(dependencies: CoreDependencies) {
       await queue.startWorker(jobHandlers);
       if (options.schedules === false) return;
       const everyMinute = '0 * * * * *';
+      const dailyAtNine = '0 0 9 * * *';
       tasks.push(
         cron.schedule(config.WEBHOOK_SWEEP_CRON, () => {
           sweepPaymentEvents().catch((error: unknown) => logger.error({ err: error }, 'webhook sweep failed'));
         }),
         cron.schedule(everyMinute, () => {
           entitlements.sweepDue().catch((error: unknown) => logger.error({ err: error }, 'entitlement sweep failed'));
+        }),
+        cron.schedule(config.ACCESS_RECONCILE_CRON, () => {
+          access.reconcileAll().catch((error: unknown) => logger.error({ err: error }, 'access reconcile failed'));
+        }),
+        cron.schedule(everyMinute, () => {
+          notifications.sweepReceipts().catch((error: unknown) => logger.error({ err: error }, 'receipt sweep failed'));
+        }),
+        cron.schedule(dailyAtNine, () => {
+          notifications
+            .sendRenewalReminders()
+            .catch((error: unknown) => logger.error({ err: error }, 'renewal reminders failed'));
         }),
       );
       // Whatever was stored while no worker ran is picked up now, not at the first tick.

@@ -39,6 +39,18 @@ export function createMetrics() {
       labelNames: ['status'] as const,
       registers: [registry],
     }),
+    accessDriftRepaired: new Counter({
+      name: 'access_drift_repaired_total',
+      help: 'Grants, revokes and invites the access reconciler actually performed, by platform.',
+      labelNames: ['platform', 'action'] as const,
+      registers: [registry],
+    }),
+    accessSyncFailures: new Counter({
+      name: 'access_sync_failures_total',
+      help: 'Failed access sync calls, by platform and stable error code.',
+      labelNames: ['platform', 'code'] as const,
+      registers: [registry],
+    }),
     queueDepth: new Gauge({
       name: 'queue_depth',
       help: 'Jobs waiting, delayed or running.',

@@ -5,6 +5,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import type { Core } from '../core/index.js';
 import { createAdminGuard } from './admin-auth.js';
 import { installErrorHandling } from './http-errors.js';
+import { adminAccessRoutes } from './routes/admin/admin-access.js';
 import { adminGrantRoutes } from './routes/admin/admin-grants.js';
 import { adminPlanRoutes } from './routes/admin/admin-plans.js';
 import { adminRevenueRoutes } from './routes/admin/admin-revenue.js';
@@ -12,9 +13,11 @@ import { adminSandboxRoutes } from './routes/admin/admin-sandbox.js';
 import { adminWebhookRoutes } from './routes/admin/admin-webhooks.js';
 import { billingRoutes } from './routes/api/billing.js';
 import { entitlementRoutes } from './routes/api/entitlements.js';
+import { identityLinkRoutes } from './routes/api/identity-link.js';
 import { planRoutes } from './routes/api/plans.js';
 import { userRoutes } from './routes/api/users.js';
 import { operationsRoutes } from './routes/operations.js';
+import { checkoutLinkRoutes } from './routes/pages/checkout-links.js';
 import { sandboxPageRoutes } from './routes/pages/sandbox-pages.js';
 import { providerWebhookRoutes } from './routes/webhooks/provider-webhooks.js';
 
@@ -82,13 +85,16 @@ export async function buildApp(core: Core, options: BuildAppOptions = {}): Promi
 
   await app.register(async (scope) => providerWebhookRoutes(scope, core));
   await app.register(async (scope) => sandboxPageRoutes(scope, core));
+  await app.register(async (scope) => checkoutLinkRoutes(scope, core));
   await operationsRoutes(app, core);
   await planRoutes(app, core);
   await userRoutes(app, core, requireAdmin);
   await billingRoutes(app, core, requireAdmin);
   await entitlementRoutes(app, core, requireAdmin);
+  await identityLinkRoutes(app, core, requireAdmin);
   await adminPlanRoutes(app, core, requireAdmin);
   await adminGrantRoutes(app, core, requireAdmin);
+  await adminAccessRoutes(app, core, requireAdmin);
   await adminWebhookRoutes(app, core, requireAdmin);
   await adminRevenueRoutes(app, core, requireAdmin);
   await adminSandboxRoutes(app, core, requireAdmin);

@@ -2,6 +2,7 @@ import { and, eq, or } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import { providerCustomers, purchases, subscriptions, users } from '../../db/schema/index.js';
 import { notYet } from '../errors.js';
+import { survivingUserId } from '../identity/fold-users.js';
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -18,6 +19,11 @@ export interface UserHints {
  * link yet means an earlier event has not been processed: retry later.
  */
 export async function resolveUserId(executor: Executor, provider: string, hints: UserHints): Promise<string> {
+  // A checkout opened before `/link` folded its user into another pays for the survivor.
+  return survivingUserId(executor, await findUserId(executor, provider, hints));
+}
+
+async function findUserId(executor: Executor, provider: string, hints: UserHints): Promise<string> {
   if (hints.userId && uuidPattern.test(hints.userId)) {
     const [user] = await executor.select({ id: users.id }).from(users).where(eq(users.id, hints.userId));
     if (user) return user.id;

@@ -1,0 +1,157 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import type { CheckoutRequest, CheckoutResult } from '../billing/checkout-service.js';
+import type { CatalogService } from '../catalog/catalog-service.js';
+import { badRequest } from '../errors.js';
+import type { Clock } from '../ports/clock.js';
+import type { PaymentProvider } from '../ports/payment-provider.js';
+import type { ReferralService } from '../referrals/referral-service.js';
+import { type PaymentMethod, paymentMethods, providerForMethod } from './payment-method.js';
+import { signToken, tokenEnvelope, verifyToken } from './signed-token.js';
+
+export type CheckoutInterval = 'month' | 'year' | 'one_time';
+
+export interface CheckoutLinkRequest {
+  userId: string;
+  planId: string;
+  method: PaymentMethod;
+  interval?: CheckoutInterval | undefined;
+  code?: string | undefined;
+}
+
+export interface SignedLink {
+  url: string;
+  expiresAt: Date;
+}
+
+/** Short keys keep the token short enough for chat buttons (Discord allows 512 characters). */
+const checkoutTokenSchema = tokenEnvelope.extend({
+  k: z.literal('checkout'),
+  u: z.uuid(),
+  p: z.string().min(1).max(40),
+  m: z.enum(paymentMethods),
+  i: z.enum(['month', 'year', 'one_time']),
+  c: z.string().max(64).nullable(),
+  n: z.string(),
+});
+
+const manageTokenSchema = tokenEnvelope.extend({ k: z.literal('manage'), u: z.uuid(), n: z.string() });
+
+/**
+ * Personal checkout and billing-portal links. The member is named inside a signed,
+ * short-lived token, so whoever opens a forwarded link pays for (or sees the portal of) the
+ * member who asked, and nobody can edit a link to pay for, or claim, someone else.
+ */
+export function createSignedLinks(deps: {
+  catalog: CatalogService;
+  checkout: { createCheckout(request: CheckoutRequest): Promise<CheckoutResult> };
+  subscriptions: { portal(input: { userId: string; returnUrl: string }): Promise<{ url: string; provider: string }> };
+  referrals: ReferralService;
+  providers: ReadonlyMap<string, PaymentProvider>;
+  defaultProvider: string;
+  sandboxMode: boolean;
+  defaultCurrency: string;
+  publicUrl: string;
+  secret: Buffer;
+  ttlMinutes: number;
+  clock: Clock;
+}) {
+  const { clock } = deps;
+
+  const providerFor = (method: PaymentMethod) =>
+    providerForMethod(method, {
+      providers: deps.providers,
+      defaultProvider: deps.defaultProvider,
+      sandboxMode: deps.sandboxMode,
+    });
+
+  const expiry = () => Math.floor((clock.now().getTime() + deps.ttlMinutes * 60_000) / 1000);
+  const nonce = () => randomBytes(6).toString('base64url');
+
+  /** The checkout service's own rules, checked when the link is made so the member hears it in chat. */
+  async function assertPurchasable(planId: string, interval: CheckoutInterval) {
+    const plan = await deps.catalog.getPlan(planId);
+    if (!plan.active || plan.kind !== 'tier')
+      throw badRequest('plan_not_purchasable', `Plan "${plan.id}" cannot be bought.`, { plan_id: plan.id });
+    if (plan.contactSales)
+      throw badRequest('plan_contact_sales', `${plan.name} is sold by our team; contact us to subscribe.`, {
+        plan_id: plan.id,
+      });
+    const priced = plan.prices.some(
+      (price) => price.active && price.interval === interval && price.currency === deps.defaultCurrency,
+    );
+    if (!priced)
+      throw badRequest(
+        'price_not_available',
+        `Plan "${plan.id}" has no ${interval} price in ${deps.defaultCurrency}.`,
+        {
+          plan_id: plan.id,
+          interval,
+        },
+      );
+    return plan;
+  }
+
+  return {
+    /**
+     * A link to pay for `planId` as `userId`. A code given here is redeemed now (validated,
+     * attributed); without one, the member's pending code rides along.
+     */
+    async checkoutLink(request: CheckoutLinkRequest): Promise<SignedLink> {
+      const interval = request.interval ?? 'month';
+      const plan = await assertPurchasable(request.planId, interval);
+      providerFor(request.method);
+      const code = request.code?.trim()
+        ? (await deps.referrals.redeem(request.userId, request.code)).code
+        : ((await deps.referrals.pendingCode(request.userId))?.code ?? null);
+      const expiresAt = expiry();
+      const token = signToken(
+        {
+          k: 'checkout',
+          u: request.userId,
+          p: plan.id,
+          m: request.method,
+          i: interval,
+          c: code,
+          e: expiresAt,
+          n: nonce(),
+        },
+        deps.secret,
+      );
+      return { url: `${deps.publicUrl}/c/${token}`, expiresAt: new Date(expiresAt * 1000) };
+    },
+
+    /** A link to the provider's billing portal for `userId`. */
+    async manageLink(userId: string): Promise<SignedLink> {
+      const expiresAt = expiry();
+      const token = signToken({ k: 'manage', u: userId, e: expiresAt, n: nonce() }, deps.secret);
+      return { url: `${deps.publicUrl}/m/${token}`, expiresAt: new Date(expiresAt * 1000) };
+    },
+
+    /**
+     * GET /c/<token>: opens (or reuses) the checkout for the member named in the token,
+     * whoever holds the link, and clears the pending code the checkout now carries.
+     */
+    async openCheckout(token: string): Promise<{ url: string; userId: string }> {
+      const claims = verifyToken(token, deps.secret, checkoutTokenSchema, clock.now());
+      const checkout = await deps.checkout.createCheckout({
+        userId: claims.u,
+        planId: claims.p,
+        interval: claims.i,
+        provider: providerFor(claims.m),
+        referralCode: claims.c ?? undefined,
+      });
+      if (claims.c) await deps.referrals.clearPendingCode(claims.u, claims.c);
+      return { url: checkout.url, userId: claims.u };
+    },
+
+    /** GET /m/<token>: the provider's portal for the member in the token. */
+    async openManage(token: string): Promise<{ url: string; userId: string }> {
+      const claims = verifyToken(token, deps.secret, manageTokenSchema, clock.now());
+      const portal = await deps.subscriptions.portal({ userId: claims.u, returnUrl: deps.publicUrl });
+      return { url: portal.url, userId: claims.u };
+    },
+  };
+}
+
+export type SignedLinks = ReturnType<typeof createSignedLinks>;
