@@ -18,6 +18,8 @@ export function createAccessRest(options: DiscordRestOptions): REST {
     ...(options.apiBase ? { api: options.apiBase } : {}),
     rejectOnRateLimit: () => true,
     retries: 0,
+    // No extra margin on Discord's reset times: the gate paces, and retryAfterMs stays Discord's own figure.
+    offset: 0,
     // The SDK's own global counter must never be the tighter limit: our gate paces below it.
     globalRequestsPerSecond: Math.max(50, Math.ceil(options.requestsPerSecond)),
     timeout: 10_000,

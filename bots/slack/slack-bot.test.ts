@@ -355,3 +355,23 @@ describe('the Slack bot over HTTP (Bolt on Fastify, signed requests, Web API on 
     expect(fake.calls('conversations.members')).toHaveLength(1);
   });
 });
+
+describe('configuring the Slack bot', () => {
+  const configWith = (environment: Record<string, string>) =>
+    loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SLACK_BOT_TOKEN: 'xoxb-test-token', ...environment });
+  const build = (environment: Record<string, string>) =>
+    createSlackBot({
+      core: { config: configWith(environment), clock: createFakeClock() },
+      router: createRouterDouble().router,
+      logger: createLogger({ level: 'silent' }),
+    });
+
+  it('over HTTP mounts the Slack endpoints; in Socket Mode (SLACK_APP_TOKEN) it mounts nothing', () => {
+    expect(build({ SLACK_SIGNING_SECRET: signingSecret }).mounts).toHaveLength(1);
+    expect(build({ SLACK_APP_TOKEN: 'xapp-1-test' }).mounts).toHaveLength(0);
+  });
+
+  it('refuses to start over HTTP without a signing secret, rather than accept unsigned requests', () => {
+    expect(() => build({})).toThrow(expect.objectContaining({ code: 'slack_not_configured' }));
+  });
+});

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../core/logger.js';
 import { type AccessResource, PlatformError } from '../../core/ports/chat-platform.js';
 import { createFakeClock, type FakeClock } from '../../core/testing/fake-clock.js';
+import { boltLogger } from './bolt-logger.js';
 import { createSlackPlatform, type SlackPlatform } from './slack-platform.js';
 import { type FakeSlackApi, startFakeSlackApi } from './testing/fake-slack-api.js';
 
@@ -129,6 +131,7 @@ describe('the Slack platform against a local Slack Web API', () => {
       apiUrl: 'http://127.0.0.1:9/api/',
       requestsPerSecond: 1,
       clock,
+      logger: boltLogger(createLogger({ level: 'silent' })),
     });
     const network = await rejection(unreachable.strategies[0]!.grant('U0BOB00001', proChannel));
     expect(network.code).toBe('platform_unavailable');

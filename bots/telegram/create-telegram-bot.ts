@@ -1,10 +1,11 @@
 import { Bot } from 'grammy';
-import type { BotCommand, UserFromGetMe } from 'grammy/types';
+import type { BotCommand, BotCommandScope, UserFromGetMe } from 'grammy/types';
 import type { Logger } from 'pino';
 import { AppError } from '../../core/errors.js';
 import type { Core } from '../../core/index.js';
 import type { ChatBot } from '../chat-bot.js';
 import type { CommandDefinition, CommandRouter } from '../command-types.js';
+import { redactTokenInErrors } from './telegram-errors.js';
 import { createTelegramModeratorCheck } from './telegram-moderators.js';
 import { createTelegramPlatform, type TelegramPlatform } from './telegram-platform.js';
 import { installTelegramUpdates } from './telegram-updates.js';
@@ -58,6 +59,7 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramChatBot 
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
     ...(apiRoot ? { client: { apiRoot } } : {}),
   });
+  bot.api.config.use(redactTokenInErrors(token));
   bot.catch((error) =>
     logger.error({ err: error.error, update: error.ctx.update.update_id }, 'telegram update failed'),
   );
@@ -100,12 +102,21 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramChatBot 
   async function registerCommands() {
     const memberCommands = router.definitions.filter((definition) => !definition.moderatorOnly).map(toBotCommand);
     await bot.api.setMyCommands(memberCommands);
-    // Admins of the admin chats see the moderator commands in those chats' menus.
+    // Moderators see /admin in their menu: admins of the admin chats there, configured
+    // moderators (MODERATOR_IDS telegram:<id>) in their private chat with the bot.
     const everyCommand = router.definitions.map(toBotCommand);
-    for (const chatId of config.TELEGRAM_ADMIN_CHAT_IDS) {
+    const moderatorScopes: BotCommandScope[] = [
+      ...config.TELEGRAM_ADMIN_CHAT_IDS.map((chatId) => ({ type: 'chat_administrators' as const, chat_id: chatId })),
+      ...config.MODERATOR_IDS.filter((entry) => entry.startsWith('telegram:')).map((entry) => ({
+        type: 'chat' as const,
+        chat_id: entry.slice('telegram:'.length),
+      })),
+    ];
+    for (const scope of moderatorScopes) {
+      // A moderator who never opened the bot has no chat yet: skipped, not fatal.
       await bot.api
-        .setMyCommands(everyCommand, { scope: { type: 'chat_administrators', chat_id: chatId } })
-        .catch((error: unknown) => logger.warn({ err: error, chatId }, 'telegram admin commands not registered'));
+        .setMyCommands(everyCommand, { scope })
+        .catch((error: unknown) => logger.warn({ err: error, scope }, 'telegram moderator commands not registered'));
     }
   }
 
@@ -114,18 +125,19 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramChatBot 
   return {
     bot,
     platform,
-    mounts: webhookSecret
-      ? [
-          telegramWebhookRoute({
-            secret: webhookSecret,
-            logger,
-            handleUpdate: async (update) => {
-              await ensureInitialized();
-              await bot.handleUpdate(update);
-            },
-          }),
-        ]
-      : [],
+    mounts:
+      config.TELEGRAM_MODE === 'webhook' && webhookSecret
+        ? [
+            telegramWebhookRoute({
+              secret: webhookSecret,
+              logger,
+              handleUpdate: async (update) => {
+                await ensureInitialized();
+                await bot.handleUpdate(update);
+              },
+            }),
+          ]
+        : [],
 
     async start() {
       await ensureInitialized();

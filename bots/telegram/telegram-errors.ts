@@ -1,4 +1,4 @@
-import { GrammyError, HttpError } from 'grammy';
+import { GrammyError, HttpError, type Transformer } from 'grammy';
 import { isPlatformError, PlatformError, type PlatformErrorCode } from '../../core/ports/chat-platform.js';
 
 /** Telegram words its 400s for the bot's missing admin rights in several ways. */
@@ -55,3 +55,28 @@ export function toPlatformError(error: unknown, context: Record<string, unknown>
     context,
   });
 }
+
+/** Rewrites an error and the errors inside it (HttpError keeps the fetch error in `error`) without the token. */
+function scrubToken(error: unknown, token: string, seen = new Set<unknown>()) {
+  if (!(error instanceof Error) || seen.has(error)) return;
+  seen.add(error);
+  error.message = error.message.replaceAll(token, '[redacted]');
+  if (error.stack) error.stack = error.stack.replaceAll(token, '[redacted]');
+  scrubToken((error as { error?: unknown }).error, token, seen);
+  scrubToken(error.cause, token, seen);
+}
+
+/**
+ * A network failure's message holds the request URL, and Bot API URLs hold the bot token
+ * (`/bot<token>/getMe`): removed here, before any log line can carry it.
+ */
+export const redactTokenInErrors =
+  (token: string): Transformer =>
+  async (previous, method, payload, signal) => {
+    try {
+      return await previous(method, payload, signal);
+    } catch (error) {
+      scrubToken(error, token);
+      throw error;
+    }
+  };

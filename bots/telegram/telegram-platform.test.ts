@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../core/logger.js';
 import { type AccessResource, PlatformError } from '../../core/ports/chat-platform.js';
 import { createFakeClock, type FakeClock } from '../../core/testing/fake-clock.js';
 import { createTelegramPlatform, type TelegramPlatform } from './telegram-platform.js';
@@ -188,6 +189,18 @@ describe('telegram_chat strategy', () => {
 });
 
 describe('telegram platform', () => {
+  it('a network failure never puts the bot token in a log line', async () => {
+    await fake.close();
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'info', destination: { write: (line: string) => lines.push(line) } });
+    const raw = await platform.api.getMe().catch((error: unknown) => error);
+    const wrapped = await platform.strategies[0]!.read(String(member), chat).catch((error: unknown) => error);
+    logger.error({ err: raw }, 'raw');
+    logger.error({ err: wrapped }, 'wrapped');
+    expect(lines.join('')).toContain('ECONNREFUSED');
+    expect(lines.join('')).not.toContain(fake.token.split(':')[1]);
+  });
+
   it('sends a DM with the links as url buttons', async () => {
     fake.state.startedUsers.add(member);
     await platform.sendDirectMessage(String(member), {

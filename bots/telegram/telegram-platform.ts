@@ -3,7 +3,7 @@ import type { ChatPlatform, DirectMessage } from '../../core/ports/chat-platform
 import type { Clock } from '../../core/ports/clock.js';
 import { renderTelegramReply } from './render-telegram-reply.js';
 import { createTelegramChatStrategy } from './telegram-chat-strategy.js';
-import { toPlatformError } from './telegram-errors.js';
+import { redactTokenInErrors, toPlatformError } from './telegram-errors.js';
 import { preflightTelegram } from './telegram-preflight.js';
 import { createTelegramRequestGate } from './telegram-request-gate.js';
 
@@ -31,7 +31,7 @@ export const renderDirectMessage = (message: DirectMessage) =>
  */
 export function createTelegramPlatform(options: TelegramPlatformOptions): TelegramPlatform {
   const api = new Api(options.token, options.apiRoot ? { apiRoot: options.apiRoot } : {});
-  api.config.use(createTelegramRequestGate(options.requestsPerSecond));
+  api.config.use(redactTokenInErrors(options.token), createTelegramRequestGate(options.requestsPerSecond));
   return {
     name: 'telegram',
     api,

@@ -3,7 +3,6 @@ import type { Logger } from 'pino';
 import type { Database } from '../../db/client.js';
 import { identities } from '../../db/schema/index.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
-import { loadAssignments } from './access-assignments.js';
 import type { AccessStrategyRegistry } from './access-strategy-registry.js';
 import type { PlanResource } from './desired-access.js';
 import { type IdentityRow, loadIdentities, type MemberReconciler, type ReconcileContext } from './reconcile-member.js';
@@ -20,7 +19,8 @@ export interface ReconcileTotals {
 /**
  * Reconciles every member with an identity on a registered platform: keyset pages by user
  * id, a few members at a time (the per-platform gates set the pace), plans and resources
- * loaded once. One full run at a time per process; a second call joins the running one.
+ * loaded once per run and identities once per page. One full run at a time per process; a
+ * second call joins the running one.
  */
 export function createFullReconcile(deps: {
   db: Database;
@@ -56,12 +56,10 @@ export function createFullReconcile(deps: {
       if (page.length === 0) return;
       const userIds = page.map((row) => row.userId);
       const pageIdentities = await loadIdentities(db, userIds, platforms);
-      const assignments = await loadAssignments(db, pageIdentities);
       const byUser = new Map<string, IdentityRow[]>();
       for (const identity of pageIdentities)
         byUser.set(identity.userId, [...(byUser.get(identity.userId) ?? []), identity]);
-      for (const userId of userIds)
-        yield { userId, context: { ...shared, identities: byUser.get(userId) ?? [], assignments } };
+      for (const userId of userIds) yield { userId, context: { ...shared, identities: byUser.get(userId) ?? [] } };
       cursor = userIds[userIds.length - 1];
       if (page.length < pageSize) return;
     }

@@ -57,7 +57,6 @@ export interface ReconcileContext {
   plans?: ReadonlyMap<string, PlanForAccess>;
   resources?: readonly PlanResource[];
   identities?: IdentityRow[];
-  assignments?: Map<string, AssignmentRow>;
 }
 
 export interface MemberReconcilerDependencies {
@@ -119,7 +118,8 @@ export function createMemberReconciler(deps: MemberReconcilerDependencies) {
     const plans = context.plans ?? (await deps.catalog.planIndex());
     const entitlement = await deps.entitlements.get(userId);
     const { managed, desired } = desiredAccess(entitlement, plans, resources);
-    const assignments = context.assignments ?? (await loadAssignments(db, memberIdentities));
+    // Read after any earlier run for this member finished, never from a page loaded before it.
+    const assignments = await loadAssignments(db, memberIdentities);
     let retryDelayMs: number | undefined;
     let retryAttempt = 0;
 
@@ -184,7 +184,9 @@ export function createMemberReconciler(deps: MemberReconcilerDependencies) {
     };
     const waiting = () => report.waiting.push({ platform: platform.name, externalId, resource });
     let action: ReconcileActionKind = shouldHold ? 'grant' : 'revoke';
-    let detail: Record<string, unknown> = {};
+    const liveInvite = shouldHold && inviteIsLive(previous, now);
+    // A failure must not forget a live invite: the next pass would otherwise make a second link.
+    let detail: Record<string, unknown> = liveInvite ? { ...previous?.detail } : {};
 
     try {
       const state = await gate.run(() => strategy.read(externalId, resource));
@@ -200,11 +202,10 @@ export function createMemberReconciler(deps: MemberReconcilerDependencies) {
         await save(settled('granted'));
         return undefined;
       }
-      if (inviteIsLive(previous, now)) {
+      if (liveInvite) {
         // Never a second link while one is live; only a link the member never received is sent again.
-        if (previous?.detail.delivered !== true) {
+        if (detail.delivered !== true) {
           action = 'invite';
-          detail = { ...previous?.detail };
           await sendInvite(registered, externalId, resource, String(detail.inviteUrl), String(detail.expiresAt));
           await save(settled('invited', { ...detail, delivered: true }));
           repaired('invite', 'invited');
@@ -242,7 +243,7 @@ export function createMemberReconciler(deps: MemberReconcilerDependencies) {
       const delayMs = described.retryable ? Math.max(described.retryAfterMs ?? 0, backoff(attempts)) : undefined;
       await save({
         // An invite whose DM failed stays on record, so the retry sends that link, not a new one.
-        state: action === 'invite' ? 'invited' : 'failed',
+        state: action === 'invite' || liveInvite ? 'invited' : 'failed',
         detail,
         lastErrorCode: described.code,
         needsPerson: described.needsPerson,
