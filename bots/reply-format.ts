@@ -1,26 +1,11 @@
-/** Integer minor units -> "$49.00". */
-export function formatMoney(amountMinor: number, currency: string): string {
-  const upper = currency.toUpperCase();
-  const digits =
-    new Intl.NumberFormat('en', { style: 'currency', currency: upper }).resolvedOptions().maximumFractionDigits ?? 2;
-  return new Intl.NumberFormat('en-US', { style: 'currency', currency: upper }).format(amountMinor / 10 ** digits);
-}
+import { formatMoney } from '../core/formatting.js';
+
+export { formatDate, formatMoney } from '../core/formatting.js';
 
 const intervalSuffix: Record<string, string> = { month: '/mo', year: '/yr', one_time: ' once' };
 
 export const formatPrice = (price: { amountMinor: number; currency: string; interval: string }) =>
   `${formatMoney(price.amountMinor, price.currency)}${intervalSuffix[price.interval] ?? ''}`;
-
-/** "12 May 2026" in UTC: members are everywhere, the server's zone means nothing to them. */
-export function formatDate(value: Date | string | null | undefined): string {
-  if (!value) return '—';
-  return new Date(value).toLocaleDateString('en-GB', {
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    timeZone: 'UTC',
-  });
-}
 
 const statusWords: Record<string, string> = {
   free: 'free',

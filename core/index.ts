@@ -176,6 +176,24 @@ export async function createCore(dependencies: CoreDependencies) {
   const sweepPaymentEvents = createPaymentEventSweeper({ db, queue, clock });
   const paymentEvents = createPaymentEventAdmin({ db, queue });
   const entitlementListeners: EntitlementListener[] = [];
+  const adminKey = config.ADMIN_API_KEY ?? `adm_${randomUUID().replaceAll('-', '')}`;
+  // Signs checkout and manage links and keys the /link code hashes; stable while the admin key is.
+  const linkSecret = deriveLinkSecret(config.LINK_SIGNING_SECRET, adminKey);
+  const referrals = createReferralService({ db, clock, publicUrl: config.PUBLIC_URL });
+  const links = createSignedLinks({
+    catalog,
+    checkout,
+    subscriptions,
+    referrals,
+    providers,
+    defaultProvider,
+    sandboxMode: config.BILLING_PROVIDER_MODE !== 'stripe',
+    defaultCurrency: config.DEFAULT_CURRENCY,
+    publicUrl: config.PUBLIC_URL,
+    secret: linkSecret,
+    ttlMinutes: config.CHECKOUT_LINK_TTL_MINUTES,
+    clock,
+  });
   const access = createAccessService({ db, catalog, entitlements, queue, clock, metrics, logger });
   const notifications = createNotificationService({
     db,
@@ -184,8 +202,7 @@ export async function createCore(dependencies: CoreDependencies) {
     catalog,
     clock,
     logger,
-    // TODO(lead): signed manage link
-    manageUrl: (_userId) => Promise.resolve(`${config.PUBLIC_URL}/account`),
+    manageUrl: async (userId) => (await links.manageLink(userId)).url,
     reminderDays: config.RENEWAL_REMINDER_DAYS,
   });
   entitlementListeners.push(access.entitlementsChanged, (change) =>
@@ -223,24 +240,6 @@ export async function createCore(dependencies: CoreDependencies) {
   );
 
   const tasks: Array<{ stop: () => unknown }> = [];
-  const adminKey = config.ADMIN_API_KEY ?? `adm_${randomUUID().replaceAll('-', '')}`;
-  // Signs checkout and manage links and keys the /link code hashes; stable while the admin key is.
-  const linkSecret = deriveLinkSecret(config.LINK_SIGNING_SECRET, adminKey);
-  const referrals = createReferralService({ db, clock, publicUrl: config.PUBLIC_URL });
-  const links = createSignedLinks({
-    catalog,
-    checkout,
-    subscriptions,
-    referrals,
-    providers,
-    defaultProvider,
-    sandboxMode: config.BILLING_PROVIDER_MODE !== 'stripe',
-    defaultCurrency: config.DEFAULT_CURRENCY,
-    publicUrl: config.PUBLIC_URL,
-    secret: linkSecret,
-    ttlMinutes: config.CHECKOUT_LINK_TTL_MINUTES,
-    clock,
-  });
   const linking = createLinkCodes({
     db,
     cache,

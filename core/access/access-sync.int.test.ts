@@ -236,6 +236,26 @@ describe('access sync', () => {
     expect(invites()).toHaveLength(2);
   });
 
+  it('an invite whose DM could not be delivered is sent again by the next pass: the same link, not a new one', async () => {
+    const { id: userId } = await harness.createUser({ platform: 'telegram', external_id: '7000003' });
+    telegram.fail({ code: 'platform_member_unreachable', method: 'dm', externalId: '7000003' });
+    await shop.subscribe(userId, 'core');
+    const row = await assignment('7000003', coreChat);
+    expect(row).toMatchObject({
+      state: 'invited',
+      lastErrorCode: 'platform_member_unreachable',
+      detail: { delivered: false },
+    });
+    telegram.clearFailures();
+    await harness.core.access.reconcileUser(userId);
+    const delivered = telegram.dms.filter(
+      (dm) => dm.externalId === '7000003' && dm.message.links?.[0]?.url.includes('t.me'),
+    );
+    expect(delivered.map((dm) => dm.message.links![0]!.url)).toEqual([row!.detail.inviteUrl]);
+    expect(changesFor(telegram, '7000003').filter((call) => call.method === 'grant')).toHaveLength(1);
+    expect(await assignment('7000003', coreChat)).toMatchObject({ state: 'invited', detail: { delivered: true } });
+  });
+
   it('a missing permission is recorded as needing a person, not retried in a loop, and healed by a later pass', async () => {
     const member = await discordMember();
     discord.fail({ code: 'platform_permission_missing', method: 'grant', externalId: member.externalId });

@@ -1,3 +1,4 @@
+import { formatDate } from '../formatting.js';
 import type {
   AccessStatus,
   EntitlementFacts,
@@ -25,9 +26,6 @@ interface Candidate {
   /** For choosing what to explain when nothing grants access: the most recent wins. */
   recency: number;
 }
-
-const formatDate = (date: Date) =>
-  date.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
 
 /** Later end first; null (never ends) is the latest of all. Never NaN, unlike Infinity - Infinity. */
 const compareEnds = (left: Date | null, right: Date | null) =>

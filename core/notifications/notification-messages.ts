@@ -1,17 +1,5 @@
+import { formatDate, formatMoney } from '../formatting.js';
 import type { DirectMessage } from '../ports/chat-platform.js';
-
-/** Integer minor units in the currency's own precision: 4900 usd -> $49.00, 500 jpy -> ¥500. */
-export function formatMoney(amountMinor: number, currency: string): string {
-  const code = currency.toUpperCase();
-  const digits = new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions()
-    .maximumFractionDigits;
-  return new Intl.NumberFormat('en-US', { style: 'currency', currency: code }).format(
-    amountMinor / 10 ** (digits ?? 2),
-  );
-}
-
-export const formatDate = (date: Date) =>
-  date.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
 
 /** The DMs members get, one builder per kind; `explanation` is the entitlement's own sentence. */
 export const messages = {
@@ -28,9 +16,8 @@ export const messages = {
       : `Your ${planName} subscription is canceled.`,
     links: [{ label: 'Manage subscription', url: manageUrl }],
   }),
-  accessRevoked: (explanation: string, manageUrl: string): DirectMessage => ({
-    text: `Your paid access was removed. ${explanation}`,
-    links: [{ label: 'See plans', url: manageUrl }],
+  accessRevoked: (explanation: string): DirectMessage => ({
+    text: `Your paid access was removed. ${explanation} Send /tiers to see the plans.`,
   }),
   paymentReceived: (planName: string, amountMinor: number, currency: string, paidAt: Date): DirectMessage => ({
     text: `Payment received, thank you. ${planName}: ${formatMoney(amountMinor, currency)} on ${formatDate(paidAt)}.`,

@@ -42,7 +42,7 @@ export function createNotificationService(deps: {
           await deps.manageUrl(view.user_id),
         );
       case 'access_revoked':
-        return messages.accessRevoked(view.explanation, await deps.manageUrl(view.user_id));
+        return messages.accessRevoked(view.explanation);
       default:
         return messages.accessGranted(planName, view.explanation);
     }

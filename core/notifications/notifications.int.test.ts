@@ -1,10 +1,10 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identities, notificationState, notifications } from '../../db/schema/index.js';
+import { formatDate } from '../formatting.js';
 import { createFakeChatPlatform, type FakeChatPlatform } from '../testing/fake-chat-platform.js';
 import { sandboxShop } from '../testing/sandbox-shop.js';
 import { createTestApp, type TestApp } from '../testing/test-core.js';
-import { formatDate } from './notification-messages.js';
 
 describe('notifications', () => {
   let harness: TestApp;
@@ -71,7 +71,9 @@ describe('notifications', () => {
     await shop.failPayment(userId);
     expect(await kindsOf(userId)).toContain('payment_failed:sent');
     const message = dmsTo(externalId).find((each) => each.text.includes('did not go through'));
-    expect(message?.links).toEqual([{ label: 'Update payment method', url: 'http://shop.test/account' }]);
+    expect(message?.links).toEqual([
+      { label: 'Update payment method', url: expect.stringMatching(/^http:\/\/shop\.test\/m\/\S+$/) },
+    ]);
   });
 
   it('cancel at period end sends access_ending with the end date, then access_revoked when it ends', async () => {
@@ -100,7 +102,7 @@ describe('notifications', () => {
     await shop.refundLatest(userId);
     expect(await kindsOf(userId)).toContain('access_revoked:sent');
     expect(dmsTo(externalId).at(-1)?.text).toBe(
-      'Your paid access was removed. Your Core payment was refunded, so paid access was removed.',
+      'Your paid access was removed. Your Core payment was refunded, so paid access was removed. Send /tiers to see the plans.',
     );
   });
 
@@ -121,7 +123,7 @@ describe('notifications', () => {
     expect(reminders).toEqual([
       {
         text: `Your Core plan renews on ${formatDate(periodEnd)} for $9.00.`,
-        links: [{ label: 'Manage subscription', url: 'http://shop.test/account' }],
+        links: [{ label: 'Manage subscription', url: expect.stringMatching(/^http:\/\/shop\.test\/m\/\S+$/) }],
       },
     ]);
   });

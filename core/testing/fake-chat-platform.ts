@@ -53,6 +53,8 @@ export function createFakeChatPlatform(
     inviteTtlMs?: number;
     /** Invite expiry is on the product's clock (tests move it). */
     clock?: () => Date;
+    /** How long each answer takes, like a real API's round trip (the bench sets it). */
+    latencyMs?: number;
   } = {},
 ) {
   const name = options.name ?? 'discord';
@@ -75,13 +77,15 @@ export function createFakeChatPlatform(
   const inScope = (externalId: string, resource: AccessResource) =>
     kind === 'telegram_chat' || Boolean(members.get(resource.scopeId)?.has(externalId));
 
-  /** Records the call, then answers with a 429 over the limit or a programmed failure. */
-  function arrive(method: FakeMethod, externalId: string, resource?: AccessResource) {
+  /** Records the call, waits out the latency, then answers with a 429 over the limit or a programmed failure. */
+  async function arrive(method: FakeMethod, externalId: string, resource?: AccessResource) {
     const call: FakeCall = { method, externalId, at: Date.now(), ...(resource ? { resource } : {}) };
     calls.push(call);
     while (recent.length > 0 && call.at - recent[0]! >= windowMs) recent.shift();
     recent.push(call.at);
-    if (recent.length > capacity) {
+    const overTheLimit = recent.length > capacity;
+    if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
+    if (overTheLimit) {
       overLimit += 1;
       call.error = 'platform_rate_limited';
       throw new PlatformError(name, 'platform_rate_limited', 'over the rate limit', { retryAfterMs: windowMs });
@@ -108,12 +112,12 @@ export function createFakeChatPlatform(
       {
         kind,
         async read(externalId, resource): Promise<AccessState> {
-          arrive('read', externalId, resource);
+          await arrive('read', externalId, resource);
           if (held.has(holding(externalId, resource))) return 'held';
           return inScope(externalId, resource) ? 'absent' : 'not_in_scope';
         },
         async grant(externalId, resource): Promise<GrantOutcome> {
-          arrive('grant', externalId, resource);
+          await arrive('grant', externalId, resource);
           if (!inScope(externalId, resource)) return { result: 'not_in_scope' };
           if (kind !== 'telegram_chat') {
             held.add(holding(externalId, resource));
@@ -125,13 +129,13 @@ export function createFakeChatPlatform(
           return { result: 'invited', inviteUrl, expiresAt };
         },
         async revoke(externalId, resource) {
-          arrive('revoke', externalId, resource);
+          await arrive('revoke', externalId, resource);
           held.delete(holding(externalId, resource));
         },
       },
     ],
     async sendDirectMessage(externalId, message) {
-      arrive('dm', externalId);
+      await arrive('dm', externalId);
       dms.push({ externalId, message });
     },
     async preflight() {
