@@ -56,6 +56,11 @@ export function createChannelMemberCache(options: {
       loading.set(channelId, { promise, changes });
       return promise;
     },
+    /** The fresh copy of a channel's members, or undefined when reading it needs a listing. */
+    freshMembers(channelId: string): ReadonlySet<string> | undefined {
+      const entry = entries.get(channelId);
+      return entry && options.clock.now().getTime() - entry.loadedAt < options.ttlMs ? entry.members : undefined;
+    },
     joined: (channelId: string, userId: string) => record(channelId, userId, true),
     left: (channelId: string, userId: string) => record(channelId, userId, false),
     /** The channel is unknown or unreadable now: list it again next time. */

@@ -49,6 +49,11 @@ export function createSlackChannelStrategy(options: {
       return !user || user.deleted ? 'not_in_scope' : 'absent';
     },
 
+    readIsLocal(externalId: string, resource: AccessResource): boolean {
+      const channelMembers = members.freshMembers(resource.resourceId);
+      return channelMembers !== undefined && (channelMembers.has(externalId) || users.isFresh(externalId));
+    },
+
     async grant(externalId: string, resource: AccessResource): Promise<GrantOutcome> {
       try {
         await client.conversations.invite({ channel: resource.resourceId, users: externalId });

@@ -63,6 +63,20 @@ describe('the Slack platform against a local Slack Web API', () => {
     expect(fake.calls('conversations.members')).toHaveLength(4);
   });
 
+  it('says a read is local (costs no rate-limit slot) only while the listing and the user are fresh', async () => {
+    expect(strategy().readIsLocal?.('U0ALICE001', proChannel)).toBe(false);
+    await strategy().read('U0ALICE001', proChannel);
+    expect(strategy().readIsLocal?.('U0ALICE001', proChannel)).toBe(true);
+    expect(strategy().readIsLocal?.('U0BOB00001', proChannel)).toBe(false);
+    await strategy().read('U0BOB00001', proChannel);
+    const requests = fake.calls('users.info').length + fake.calls('conversations.members').length;
+    expect(strategy().readIsLocal?.('U0BOB00001', proChannel)).toBe(true);
+    expect(await strategy().read('U0BOB00001', proChannel)).toBe('absent');
+    expect(fake.calls('users.info').length + fake.calls('conversations.members').length).toBe(requests);
+    clock.advance(61_000);
+    expect(strategy().readIsLocal?.('U0ALICE001', proChannel)).toBe(false);
+  });
+
   it('grant invites the member, and the next read sees it without listing the channel again', async () => {
     expect(await strategy().read('U0BOB00001', proChannel)).toBe('absent');
     expect(await strategy().grant('U0BOB00001', proChannel)).toEqual({ result: 'granted' });

@@ -63,6 +63,11 @@ export function createSlackUserDirectory(options: { client: webApi.WebClient; cl
       inFlight.set(userId, promise);
       return promise;
     },
+    /** Whether lookup would answer without asking Slack. */
+    isFresh(userId: string): boolean {
+      const cached = entries.get(userId);
+      return cached !== undefined && options.clock.now().getTime() - cached.loadedAt < options.ttlMs;
+    },
     forget(userId: string) {
       entries.delete(userId);
     },

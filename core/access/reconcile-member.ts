@@ -189,7 +189,9 @@ export function createMemberReconciler(deps: MemberReconcilerDependencies) {
     let detail: Record<string, unknown> = liveInvite ? { ...previous?.detail } : {};
 
     try {
-      const state = await gate.run(() => strategy.read(externalId, resource));
+      const state = strategy.readIsLocal?.(externalId, resource)
+        ? await strategy.read(externalId, resource)
+        : await gate.run(() => strategy.read(externalId, resource));
       if (!shouldHold) {
         if (state === 'held') {
           await gate.run(() => strategy.revoke(externalId, resource));

@@ -47,12 +47,21 @@ export type GrantOutcome =
 export interface AccessStrategy {
   kind: AccessResourceKind;
   read(externalId: string, resource: AccessResource): Promise<AccessState>;
+  /**
+   * True when `read` would answer from the adapter's own fresh copy without a request, so
+   * the reconciler need not spend a rate-limit slot on it (Slack reads channel lists in bulk).
+   */
+  readIsLocal?(externalId: string, resource: AccessResource): boolean;
   grant(externalId: string, resource: AccessResource): Promise<GrantOutcome>;
   revoke(externalId: string, resource: AccessResource): Promise<void>;
 }
 
 export interface PreflightProblem {
-  code: 'platform_permission_missing' | 'platform_role_above_bot' | 'platform_resource_missing' | 'platform_unreachable';
+  code:
+    | 'platform_permission_missing'
+    | 'platform_role_above_bot'
+    | 'platform_resource_missing'
+    | 'platform_unreachable';
   resource?: AccessResource;
   message: string;
 }
