@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { newBenchSecrets } from './bench/bench-core.js';
 import { readBenchOptions } from './bench/bench-options.js';
 import { benchTargets, provisionDatabase } from './bench/bench-targets.js';
+import { formatBotBench, runBotCommandBench } from './bench/bot-command-bench.js';
 import { runEntitlementCheckBench } from './bench/entitlement-check-bench.js';
 import { describeNoise, watchMachineLoad } from './bench/machine-load.js';
 import {
@@ -36,13 +37,17 @@ for (const target of benchTargets(options)) {
   try {
     const spec = { databaseUrl: database.url, redisUrl: target.redisUrl, ...newBenchSecrets() };
     // One after the other, never together: each bench gets the whole machine.
-    if (options.only !== 'ingest') {
+    if (options.only === undefined || options.only === 'check') {
       result.entitlementCheck = await runEntitlementCheckBench(spec, options);
       console.log(formatEntitlementCheck(result.entitlementCheck, options));
     }
-    if (options.only !== 'check') {
+    if (options.only === undefined || options.only === 'ingest') {
       result.webhookIngest = await runWebhookIngestBench(spec, options);
       console.log(formatWebhookIngest(result.webhookIngest));
+    }
+    if (options.only === undefined || options.only === 'bots') {
+      result.botCommands = await runBotCommandBench(spec, options.bots);
+      console.log(formatBotBench(result.botCommands));
     }
   } finally {
     await database.drop();

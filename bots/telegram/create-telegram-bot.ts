@@ -173,7 +173,8 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramChatBot 
     async stop() {
       if (!polling) return;
       polling = false;
-      await bot.stop();
+      // The last getUpdates only confirms the offset; Telegram unreachable must not block shutdown.
+      await bot.stop().catch((error: unknown) => logger.warn({ err: error }, 'telegram polling stopped uncleanly'));
     },
   };
 }

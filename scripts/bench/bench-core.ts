@@ -30,7 +30,11 @@ export interface BenchCore {
  * real Stripe signatures; STRIPE_API_BASE points at a closed port, nothing leaves the machine),
  * logging silent, no bots. The worker is never started here: ingest only nudges the queue.
  */
-export async function createBenchCore(spec: BenchCoreSpec): Promise<BenchCore> {
+export async function createBenchCore(
+  spec: BenchCoreSpec,
+  /** Settings a bench adds or changes (the bot bench points the bots at local fakes). */
+  environment: Record<string, string> = {},
+): Promise<BenchCore> {
   const dataDir = spec.databaseUrl ? undefined : mkdtempSync(path.join(tmpdir(), 'cm-bench-'));
   const config = loadConfig({
     NODE_ENV: 'production',
@@ -46,6 +50,7 @@ export async function createBenchCore(spec: BenchCoreSpec): Promise<BenchCore> {
     ...(dataDir ? { DATA_DIR: dataDir } : {}),
     ...(spec.databaseUrl ? { DATABASE_URL: spec.databaseUrl } : {}),
     ...(spec.redisUrl ? { REDIS_URL: spec.redisUrl } : {}),
+    ...environment,
   });
   const redisPrefix = `bench:${randomBytes(5).toString('hex')}:`;
   const core = await createCore({ config, redisPrefix });

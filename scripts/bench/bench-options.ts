@@ -34,7 +34,15 @@ const benchOptionsSchema = z.object({
   /** A directory: the HTTP server child runs with --cpu-prof and writes its profile there. */
   BENCH_CPU_PROFILE_DIR: z.string().min(1).optional(),
   /** Run only one bench (profiling): `check` or `ingest`. */
-  BENCH_ONLY: z.enum(['check', 'ingest']).optional(),
+  BENCH_ONLY: z.enum(['check', 'ingest', 'bots']).optional(),
+  /** Bot bench: members reconciled in the background while commands are timed. */
+  BENCH_BOT_MEMBERS: positiveInteger(10_000),
+  /** Bot bench: the Discord rate limit the fake API enforces and the bot is configured with. */
+  BENCH_BOT_RATE_LIMIT: positiveInteger(50),
+  /** Bot bench: timed commands per adapter, idle and under the reconcile. */
+  BENCH_BOT_ITERATIONS: positiveInteger(200),
+  /** Bot bench: how long the reconcile's request rate is measured. */
+  BENCH_BOT_WINDOW_SECONDS: positiveInteger(20),
 });
 
 export interface BenchOptions {
@@ -49,7 +57,8 @@ export interface BenchOptions {
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
   cpuProfileDir: string | undefined;
-  only: 'check' | 'ingest' | undefined;
+  only: 'check' | 'ingest' | 'bots' | undefined;
+  bots: { members: number; rateLimit: number; iterations: number; windowSeconds: number };
 }
 
 export function readBenchOptions(environment: Record<string, string | undefined> = process.env): BenchOptions {
@@ -72,5 +81,11 @@ export function readBenchOptions(environment: Record<string, string | undefined>
     redisUrl: parsed.BENCH_REDIS_URL,
     cpuProfileDir: parsed.BENCH_CPU_PROFILE_DIR,
     only: parsed.BENCH_ONLY,
+    bots: {
+      members: parsed.BENCH_BOT_MEMBERS,
+      rateLimit: parsed.BENCH_BOT_RATE_LIMIT,
+      iterations: parsed.BENCH_BOT_ITERATIONS,
+      windowSeconds: parsed.BENCH_BOT_WINDOW_SECONDS,
+    },
   };
 }

@@ -3,6 +3,7 @@ import { cpus } from 'node:os';
 import path from 'node:path';
 import type { BenchOptions } from './bench-options.js';
 import type { BenchTarget } from './bench-targets.js';
+import type { BotBenchFigures } from './bot-command-bench.js';
 import {
   checkTargets,
   type EntitlementCheckFigures,
@@ -16,6 +17,7 @@ export interface TargetResult {
   target: BenchTarget;
   entitlementCheck?: EntitlementCheckFigures;
   webhookIngest?: WebhookIngestFigures;
+  botCommands?: BotBenchFigures;
 }
 
 const whole = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
