@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { type Config, ConfigError, loadConfig } from './core/config.js';
+import { createCommandRouter } from './bots/commands.js';
 import { createConsoleChat } from './bots/console/console-chat.js';
 import { createChatBots } from './bots/create-chat-bots.js';
-import { createCommandRouter } from './bots/commands.js';
+import { type Config, ConfigError, loadConfig } from './core/config.js';
 import { createCore } from './core/index.js';
 import { buildApp } from './web/app.js';
 

@@ -15,8 +15,7 @@ export const subscribeCommand: CommandHandler = async (context, args) => {
     if (isAppError(error) && error.status === 404) return undefined;
     throw error;
   });
-  if (!plan || !plan.active)
-    return privateReply(`There is no plan called "${args.plan ?? ''}". See /tiers. (plan_not_found)`);
+  if (!plan?.active) return privateReply(`There is no plan called "${args.plan ?? ''}". See /tiers. (plan_not_found)`);
   if (plan.contactSales) return privateReply(`${plan.name} is sold by our team: ask a moderator. (plan_contact_sales)`);
 
   const current = await core.subscriptions.currentSubscription(userId);

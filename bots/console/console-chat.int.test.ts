@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { auditLog } from '../../db/schema/index.js';
 import { createTestApp, type TestApp } from '../../core/testing/test-core.js';
-import { createCommandRouter } from '../commands.js';
+import { auditLog } from '../../db/schema/index.js';
 import type { CommandRouter } from '../command-types.js';
+import { createCommandRouter } from '../commands.js';
 import { findCheckoutLink, payCheckoutLink } from '../testing/pay-checkout-link.js';
 import { createConsoleChat } from './console-chat.js';
 
@@ -88,7 +88,9 @@ describe('the terminal shop (npm run chat)', () => {
     expect(await moderator.handleLine('/admin plans price pro 5900')).toContain('$59.00/mo');
     expect(await moderator.handleLine('!1')).toContain('now costs $59.00/mo');
     const plan = await test.core.catalog.getPlan('pro');
-    expect(plan.prices.filter((price) => price.interval === 'month').map((price) => [price.amountMinor, price.active])).toEqual(
+    expect(
+      plan.prices.filter((price) => price.interval === 'month').map((price) => [price.amountMinor, price.active]),
+    ).toEqual(
       expect.arrayContaining([
         [4900, false],
         [5900, true],

@@ -7,7 +7,9 @@ export function renderConsoleReply(reply: CommandReply): string {
   lines.push(reply.text.replaceAll('**', '').replaceAll('`', ''));
   for (const field of reply.fields ?? []) lines.push(`  ${field.label}: ${field.value.replaceAll('\n', '\n    ')}`);
   (reply.buttons ?? []).forEach((button, index) => {
-    lines.push('url' in button ? `  [${index + 1}] ${button.label}: ${button.url}` : `  [!${index + 1}] ${button.label}`);
+    lines.push(
+      'url' in button ? `  [${index + 1}] ${button.label}: ${button.url}` : `  [!${index + 1}] ${button.label}`,
+    );
   });
   return lines.join('\n');
 }

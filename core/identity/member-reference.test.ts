@@ -47,7 +47,11 @@ describe('member references', () => {
   });
 
   it('reads a bare name on the console as a console member', () => {
-    expect(parseMemberReference('dave', 'console')).toEqual({ kind: 'identity', platform: 'console', externalId: 'dave' });
+    expect(parseMemberReference('dave', 'console')).toEqual({
+      kind: 'identity',
+      platform: 'console',
+      externalId: 'dave',
+    });
   });
 
   it('refuses what names nobody rather than guessing', () => {

@@ -43,6 +43,7 @@ export function parseMemberReference(input: string, actorPlatform: ActorPlatform
     return { kind: 'identity', platform, externalId };
   }
   if (emailPattern.test(reference)) return { kind: 'email', email: reference.toLowerCase() };
-  if (/^[A-Za-z0-9_.-]{1,64}$/.test(reference)) return { kind: 'identity', platform: barePlatform, externalId: reference };
+  if (/^[A-Za-z0-9_.-]{1,64}$/.test(reference))
+    return { kind: 'identity', platform: barePlatform, externalId: reference };
   return undefined;
 }
