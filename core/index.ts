@@ -326,11 +326,16 @@ export async function createCore(dependencies: CoreDependencies) {
         cron.schedule(everyMinute, () => {
           notifications.sweepReceipts().catch((error: unknown) => logger.error({ err: error }, 'receipt sweep failed'));
         }),
-        cron.schedule(dailyAtNine, () => {
-          notifications
-            .sendRenewalReminders()
-            .catch((error: unknown) => logger.error({ err: error }, 'renewal reminders failed'));
-        }),
+        cron.schedule(
+          dailyAtNine,
+          () => {
+            notifications
+              .sendRenewalReminders()
+              .catch((error: unknown) => logger.error({ err: error }, 'renewal reminders failed'));
+          },
+          // 09:00 UTC wherever the server runs: members are everywhere.
+          { timezone: 'Etc/UTC' },
+        ),
       );
       // Whatever was stored while no worker ran is picked up now, not at the first tick.
       await sweepPaymentEvents();
