@@ -5,13 +5,13 @@ import { createLogger } from '../../core/logger.js';
 import { createFakeClock } from '../../core/testing/fake-clock.js';
 import { readJsonFixture } from '../../core/testing/fixtures.js';
 import { commandDefinitions } from '../command-definitions.js';
+import { createRouterDouble } from '../testing/router-double.js';
 import { createDiscordBot, type DiscordBot } from './create-discord-bot.js';
 import { type FakeDiscordApi, startFakeDiscordApi } from './testing/fake-discord-api.js';
-import { createRecordingRouter } from './testing/recording-router.js';
 
 const applicationId = '775799577604522054';
 let fake: FakeDiscordApi;
-let recording: ReturnType<typeof createRecordingRouter>;
+let recording: ReturnType<typeof createRouterDouble>;
 const bots: DiscordBot[] = [];
 
 function discordBot(environment: Record<string, string>) {
@@ -38,7 +38,7 @@ afterAll(async () => {
   await fake.close();
 });
 beforeEach(() => {
-  recording = createRecordingRouter(() => ({ text: 'Plans', title: 'Plans', private: true }));
+  recording = createRouterDouble({ run: () => ({ text: 'Plans', title: 'Plans', private: true }) });
   fake.registeredCommands.clear();
   fake.interactionCallbacks.length = 0;
   fake.interactionEdits.length = 0;

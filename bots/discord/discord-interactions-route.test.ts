@@ -6,9 +6,9 @@ import { createLogger } from '../../core/logger.js';
 import { createFakeClock } from '../../core/testing/fake-clock.js';
 import { readJsonFixture } from '../../core/testing/fixtures.js';
 import type { CommandReply } from '../command-types.js';
+import { createRouterDouble } from '../testing/router-double.js';
 import { createDiscordBot, type DiscordBot } from './create-discord-bot.js';
 import { type FakeDiscordApi, startFakeDiscordApi } from './testing/fake-discord-api.js';
-import { createRecordingRouter } from './testing/recording-router.js';
 import { readSignedFixture, signInteraction, testApplicationKeys } from './testing/sign-interaction.js';
 
 const fixtureNames = [
@@ -24,7 +24,7 @@ const applicationId = '775799577604522054';
 let fake: FakeDiscordApi;
 let app: FastifyInstance;
 let bot: DiscordBot;
-let recording: ReturnType<typeof createRecordingRouter>;
+let recording: ReturnType<typeof createRouterDouble>;
 let nextReply: CommandReply;
 const clock = createFakeClock(fixtureTime);
 
@@ -49,7 +49,7 @@ afterAll(async () => {
 beforeEach(async () => {
   clock.set(fixtureTime);
   nextReply = { text: 'Your checkout link', buttons: [{ label: 'Pay', url: 'https://shop.test/c/1' }], private: true };
-  recording = createRecordingRouter(() => nextReply);
+  recording = createRouterDouble({ run: () => nextReply, press: () => nextReply });
   const config = loadConfig({
     NODE_ENV: 'test',
     DISCORD_BOT_TOKEN: 'test',

@@ -4,9 +4,7 @@ import { loadConfig } from '../../core/config.js';
 import { createLogger } from '../../core/logger.js';
 import { createFakeClock, type FakeClock } from '../../core/testing/fake-clock.js';
 import { readFixture, readJsonFixture } from '../../core/testing/fixtures.js';
-import { commandDefinitions } from '../command-definitions.js';
-import { parseCommandText } from '../command-parser.js';
-import type { CommandActor, CommandInvocation, CommandReply, CommandRouter } from '../command-types.js';
+import { createRouterDouble } from '../testing/router-double.js';
 import { createSlackBot, type SlackBot } from './create-slack-bot.js';
 import { linkButtonPrefix } from './render-slack-reply.js';
 import { type FakeSlackApi, startFakeSlackApi } from './testing/fake-slack-api.js';
@@ -16,40 +14,10 @@ const signingSecret = 'test_signing_secret_0123456789abcdef';
 const fixtureTimestamp = 1721954100;
 
 /** The command table's parser with recorded calls and scripted answers, so only the transport is under test. */
-function createRouterDouble() {
-  const runs: Array<{ actor: CommandActor; invocation: CommandInvocation }> = [];
-  const presses: Array<{ actor: CommandActor; action: string }> = [];
-  const joins: Array<{ platform: string; externalId: string }> = [];
-  let answer: (invocation: CommandInvocation) => Promise<CommandReply> = async (invocation) => ({
-    title: 'Done',
-    text: `ran **${invocation.name}**`,
-    private: true,
+const createSlackRouterDouble = () =>
+  createRouterDouble({
+    run: (invocation) => ({ title: 'Done', text: `ran **${invocation.name}**`, private: true }),
   });
-  const router: CommandRouter = {
-    definitions: commandDefinitions,
-    parse: (text) => parseCommandText(text, commandDefinitions),
-    run: async (actor, invocation) => {
-      runs.push({ actor, invocation });
-      return answer(invocation);
-    },
-    press: async (actor, action) => {
-      presses.push({ actor, action });
-      return { text: `pressed ${action}`, private: true };
-    },
-    memberJoined: async (platform, externalId) => {
-      joins.push({ platform, externalId });
-    },
-  };
-  return {
-    router,
-    runs,
-    presses,
-    joins,
-    answerWith(next: typeof answer) {
-      answer = next;
-    },
-  };
-}
 
 interface SignedFixture {
   raw_body_file: string;
@@ -67,7 +35,7 @@ const signedFixture = (name: string) => {
 describe('the Slack bot over HTTP (Bolt on Fastify, signed requests, Web API on a local fake)', () => {
   let fake: FakeSlackApi;
   let clock: FakeClock;
-  let double: ReturnType<typeof createRouterDouble>;
+  let double: ReturnType<typeof createSlackRouterDouble>;
   let bot: SlackBot;
   let server: FastifyInstance;
 
@@ -77,7 +45,7 @@ describe('the Slack bot over HTTP (Bolt on Fastify, signed requests, Web API on 
     fake.addUser({ id: 'U0ADMIN001', name: 'boss', admin: true });
     fake.addChannel({ id: 'C07ABCDEF12', name: 'general', isPrivate: false, members: ['U2CERLKJA'] });
     clock = createFakeClock(new Date((fixtureTimestamp + 5) * 1000));
-    double = createRouterDouble();
+    double = createSlackRouterDouble();
     const config = loadConfig({
       NODE_ENV: 'test',
       LOG_LEVEL: 'silent',
@@ -247,7 +215,7 @@ describe('the Slack bot over HTTP (Bolt on Fastify, signed requests, Web API on 
   });
 
   it('a public reply is posted in the channel', async () => {
-    double.answerWith(async () => ({ text: 'Stats for everyone', private: false }));
+    double.replies.run = async () => ({ text: 'Stats for everyone', private: false });
     const response = await command({ command: '/help', text: '' });
     expect(response.json()).toMatchObject({ response_type: 'in_channel', text: 'Stats for everyone' });
   });
@@ -265,10 +233,10 @@ describe('the Slack bot over HTTP (Bolt on Fastify, signed requests, Web API on 
   });
 
   it('a slow command is acked empty at once and answered through response_url', async () => {
-    double.answerWith(async (invocation) => {
+    double.replies.run = async (invocation) => {
       await new Promise((resolve) => setTimeout(resolve, 600));
       return { text: `slow **${invocation.name}**`, private: true };
-    });
+    };
     const started = performance.now();
     const response = await command({ command: '/tiers', text: '' });
     expect(performance.now() - started).toBeLessThan(500);
@@ -362,7 +330,7 @@ describe('configuring the Slack bot', () => {
   const build = (environment: Record<string, string>) =>
     createSlackBot({
       core: { config: configWith(environment), clock: createFakeClock() },
-      router: createRouterDouble().router,
+      router: createSlackRouterDouble().router,
       logger: createLogger({ level: 'silent' }),
     });
 

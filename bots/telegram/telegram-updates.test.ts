@@ -4,10 +4,10 @@ import { describe, expect, it } from 'vitest';
 import type { AccessResource } from '../../core/ports/chat-platform.js';
 import { createFakeClock } from '../../core/testing/fake-clock.js';
 import type { CommandReply } from '../command-types.js';
+import { createRouterDouble } from '../testing/router-double.js';
 import { createTelegramModeratorCheck } from './telegram-moderators.js';
 import { installTelegramUpdates } from './telegram-updates.js';
 import { captureBotApi } from './testing/capture-bot-api.js';
-import { createRouterDouble } from './testing/router-double.js';
 import { buttonPress, commandMessage, joinRequest, memberJoined, telegramUpdate } from './testing/telegram-fixtures.js';
 import { testBotInfo, testBotToken } from './testing/test-bot-info.js';
 

@@ -3,10 +3,10 @@ import { Bot } from 'grammy';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readJsonFixture } from '../../core/testing/fixtures.js';
+import { createRouterDouble } from '../testing/router-double.js';
 import { installTelegramUpdates } from './telegram-updates.js';
 import { secretMatches, telegramWebhookRoute } from './telegram-webhook-route.js';
 import { captureBotApi } from './testing/capture-bot-api.js';
-import { createRouterDouble } from './testing/router-double.js';
 import { testBotInfo, testBotToken } from './testing/test-bot-info.js';
 
 interface WebhookRequestFixture {
