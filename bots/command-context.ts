@@ -1,5 +1,5 @@
 import type { Core } from '../core/index.js';
-import type { CommandActor, CommandReply } from './command-types.js';
+import type { CommandActor, CommandReply, ReplyButton } from './command-types.js';
 
 /** What a command handler gets: the core, who asked, and their user (created on first contact). */
 export interface CommandContext {
@@ -8,8 +8,15 @@ export interface CommandContext {
   userId: string;
   /** `discord:123`: the audit log's actor for anything this command changes. */
   actorTag: string;
-  /** Stores an action to run when the same member presses Confirm; returns the button's action. */
-  confirm(kind: ConfirmedActionKind, payload: Record<string, string | number>): Promise<string>;
+  /**
+   * Stores an action to run when the same member presses Confirm, and returns the two
+   * buttons: Confirm (labelled `confirm`) and a button that discards it (labelled `keep`).
+   */
+  confirm(
+    kind: ConfirmedActionKind,
+    payload: Record<string, string | number>,
+    labels: { confirm: string; keep: string; style: 'primary' | 'danger' },
+  ): Promise<ReplyButton[]>;
 }
 
 export type ConfirmedActionKind = 'cancel' | 'change_plan' | 'refund' | 'plan_create' | 'plan_price';

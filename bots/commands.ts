@@ -72,7 +72,13 @@ export function createCommandRouter(core: Core): CommandRouter {
       actor,
       userId: user.id,
       actorTag,
-      confirm: async (kind, payload) => `ok:${await confirmations.store({ actorTag, kind, payload })}`,
+      confirm: async (kind, payload, labels) => {
+        const id = await confirmations.store({ actorTag, kind, payload });
+        return [
+          { label: labels.confirm, action: `ok:${id}`, style: labels.style },
+          { label: labels.keep, action: `no:${id}`, style: 'secondary' },
+        ];
+      },
     };
   }
 

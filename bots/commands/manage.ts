@@ -20,14 +20,13 @@ export const cancelCommand: CommandHandler = async (context) => {
   if (!subscription) return privateReply('You have no subscription to cancel. (subscription_not_found)');
   if (subscription.cancelAtPeriodEnd)
     return privateReply(`Already canceled: access lasts until ${formatDate(subscription.currentPeriodEnd)}.`);
-  const action = await context.confirm('cancel', {});
+  const buttons = await context.confirm(
+    'cancel',
+    {},
+    { confirm: 'Cancel at period end', keep: 'Keep it', style: 'danger' },
+  );
   return privateReply(
     `Cancel **${subscription.planId}**? You keep access until ${formatDate(subscription.currentPeriodEnd)} and will not be charged again.`,
-    {
-      buttons: [
-        { label: 'Cancel at period end', action, style: 'danger' },
-        { label: 'Keep it', action: `no:${action.slice(3)}`, style: 'secondary' },
-      ],
-    },
+    { buttons },
   );
 };

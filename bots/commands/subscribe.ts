@@ -22,15 +22,14 @@ export const subscribeCommand: CommandHandler = async (context, args) => {
   if (current && plan.kind === 'tier') {
     if (current.planId === plan.id)
       return privateReply(`You already have ${plan.name}. Use /manage for billing or /status for details.`);
-    const action = await context.confirm('change_plan', { plan: plan.id });
+    const buttons = await context.confirm(
+      'change_plan',
+      { plan: plan.id },
+      { confirm: `Switch to ${plan.name}`, keep: 'Keep my plan', style: 'primary' },
+    );
     return privateReply(
       `You pay for **${current.planId}** now. Switch to **${plan.name}**? The difference is prorated on your next invoice.`,
-      {
-        buttons: [
-          { label: `Switch to ${plan.name}`, action, style: 'primary' },
-          { label: 'Keep my plan', action: `no:${action.slice(3)}`, style: 'secondary' },
-        ],
-      },
+      { buttons },
     );
   }
 

@@ -1,4 +1,5 @@
-import { html, raw } from './escape-html.js';
+import { html } from './escape-html.js';
+import { renderPage } from './page-shell.js';
 
 const styles = `
   :root { color-scheme: light dark; font-family: system-ui, -apple-system, "Segoe UI", sans-serif; }
@@ -13,23 +14,11 @@ const styles = `
  * tell what happened from a screenshot.
  */
 export function renderLinkPage(input: { title: string; message: string; code?: string | undefined }): string {
-  return String(html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<meta name="referrer" content="no-referrer">
-<title>${input.title}</title>
-<style>${raw(styles)}</style>
-</head>
-<body>
-<main>
-<h1>${input.title}</h1>
+  return renderPage({
+    title: input.title,
+    styles,
+    body: html`<h1>${input.title}</h1>
 <p>${input.message}</p>
-${input.code ? html`<p><small>Code: <code>${input.code}</code></small></p>` : ''}
-</main>
-</body>
-</html>
-`);
+${input.code ? html`<p><small>Code: <code>${input.code}</code></small></p>` : ''}`,
+  });
 }

@@ -1,4 +1,5 @@
 import { html, type SafeHtml } from './escape-html.js';
+import { renderPage } from './page-shell.js';
 
 export interface SandboxCheckoutPageLine {
   planName: string;
@@ -78,24 +79,12 @@ const styles = `
 `;
 
 function page(title: string, content: SafeHtml): string {
-  return String(html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<meta name="referrer" content="no-referrer">
-<title>${title}</title>
-<style>${styles}</style>
-</head>
-<body>
-<main>
-<div class="banner" role="note">Sandbox checkout — no real money moves</div>
-${content}
-</main>
-</body>
-</html>
-`);
+  return renderPage({
+    title,
+    styles,
+    body: html`<div class="banner" role="note">Sandbox checkout — no real money moves</div>
+${content}`,
+  });
 }
 
 /**

@@ -6,13 +6,12 @@ export const adminRefund: CommandHandler = async (context, args) => {
   const paymentId = args.payment ?? '';
   if (!/^[0-9a-f-]{36}$/i.test(paymentId))
     return privateReply('Give the payment id shown by `/admin lookup`. (payment_id_invalid)');
-  const action = await context.confirm('refund', { payment: paymentId });
-  return privateReply(`Refund payment \`${paymentId}\` in full? The member loses the access it paid for.`, {
-    buttons: [
-      { label: 'Refund', action, style: 'danger' },
-      { label: 'Do nothing', action: `no:${action.slice(3)}`, style: 'secondary' },
-    ],
-  });
+  const buttons = await context.confirm(
+    'refund',
+    { payment: paymentId },
+    { confirm: 'Refund', keep: 'Do nothing', style: 'danger' },
+  );
+  return privateReply(`Refund payment \`${paymentId}\` in full? The member loses the access it paid for.`, { buttons });
 };
 
 /** /admin stats: MRR, active members by plan, new and churned this month. */

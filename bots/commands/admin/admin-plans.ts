@@ -28,23 +28,23 @@ export const adminPlans: CommandHandler = async (context, args) => {
   const shown = formatPrice({ amountMinor: amount, currency: core.config.DEFAULT_CURRENCY, interval: 'month' });
   if (action === 'create') {
     const name = args.name?.trim() || planId;
-    const confirm = await context.confirm('plan_create', { plan: planId, amount, name });
-    return privateReply(`Create tier **${name}** (\`${planId}\`) at ${shown}?`, {
-      buttons: [
-        { label: 'Create', action: confirm, style: 'primary' },
-        { label: 'Do nothing', action: `no:${confirm.slice(3)}`, style: 'secondary' },
-      ],
-    });
+    const buttons = await context.confirm(
+      'plan_create',
+      { plan: planId, amount, name },
+      { confirm: 'Create', keep: 'Do nothing', style: 'primary' },
+    );
+    return privateReply(`Create tier **${name}** (\`${planId}\`) at ${shown}?`, { buttons });
   }
   const plan = await core.catalog.getPlan(planId);
-  const confirm = await context.confirm('plan_price', { plan: planId, amount });
+  const buttons = await context.confirm(
+    'plan_price',
+    { plan: planId, amount },
+    { confirm: 'Change price', keep: 'Do nothing', style: 'primary' },
+  );
   return privateReply(
     `Change **${plan.name}** to ${shown} for new subscribers? Existing subscribers keep their price.`,
     {
-      buttons: [
-        { label: 'Change price', action: confirm, style: 'primary' },
-        { label: 'Do nothing', action: `no:${confirm.slice(3)}`, style: 'secondary' },
-      ],
+      buttons,
     },
   );
 };
