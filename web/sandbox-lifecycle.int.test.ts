@@ -2,18 +2,12 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxSignatureHeader, signSandboxPayload } from '../core/billing/providers/sandbox/sandbox-signature.js';
+import { type SandboxObject, sandboxShop } from '../core/testing/sandbox-shop.js';
 import { adminHeaders, createTestApp, type TestApp } from '../core/testing/test-core.js';
 import { auditLog, billingLedger, paymentEvents, providerCustomers, purchases } from '../db/schema/index.js';
 
 const dayMs = 86_400_000;
 const hourMs = 3_600_000;
-
-interface SandboxObject {
-  id: string;
-  kind: string;
-  data: Record<string, unknown> & { metadata?: Record<string, string> };
-  createdAt: string;
-}
 
 interface Entitlements {
   tier: string;
@@ -32,45 +26,18 @@ interface StoredEvent {
 /** Talks to one test app the way moderators, members and the sandbox provider would. */
 function driver(harness: () => TestApp) {
   const app = () => harness().app;
+  const { objects, subscriptionOf, subscribe } = sandboxShop(harness);
   return {
+    objects,
+    subscriptionOf,
+    subscribe,
     async createUser(email: string) {
       return (await harness().createUser({ email })).id;
     },
 
-    /** Checkout and pay on the hosted sandbox page; returns once every webhook is processed. */
-    async subscribe(userId: string, planId = 'pro') {
-      const checkout = await app().inject({
-        method: 'POST',
-        url: '/v1/billing/checkout-session',
-        headers: adminHeaders,
-        payload: { user_id: userId, plan_id: planId },
-      });
-      expect(checkout.statusCode).toBe(200);
-      const path = new URL(checkout.json<{ url: string }>().url).pathname;
-      const paid = await app().inject({ method: 'POST', url: `${path}/pay` });
-      expect(paid.statusCode).toBe(200);
-      await harness().drain();
-    },
-
-    async objects(kind: string) {
-      const response = await app().inject({
-        method: 'GET',
-        url: `/admin/sandbox/objects?kind=${kind}&limit=500`,
-        headers: adminHeaders,
-      });
-      expect(response.statusCode).toBe(200);
-      return response.json<{ objects: SandboxObject[] }>().objects;
-    },
-
-    async subscriptionOf(userId: string) {
-      const found = (await this.objects('subscription')).filter((row) => row.data.metadata?.user_id === userId);
-      expect(found).toHaveLength(1);
-      return found[0]!;
-    },
-
     /** The subscription's payments, oldest first. */
     async paymentsOf(subscriptionId: string) {
-      return (await this.objects('payment'))
+      return (await objects('payment'))
         .filter((row) => row.data.subscription === subscriptionId)
         .sort((left, right) => Number(left.data.created) - Number(right.data.created));
     },

@@ -1,8 +1,10 @@
 import { expect } from 'vitest';
 import { adminHeaders, type TestApp } from './test-core.js';
 
-interface SandboxObject {
+export interface SandboxObject {
   id: string;
+  kind: string;
+  createdAt: string;
   data: Record<string, unknown> & { metadata?: Record<string, string> };
 }
 
@@ -38,8 +40,10 @@ export function sandboxShop(harness: () => TestApp) {
   };
 
   return {
+    objects,
+    subscriptionOf,
     /** Checkout and pay on the hosted sandbox page; returns once every job has run. */
-    async subscribe(userId: string, planId: string) {
+    async subscribe(userId: string, planId = 'pro') {
       const checkout = await post('/v1/billing/checkout-session', { user_id: userId, plan_id: planId });
       const path = new URL(checkout.json<{ url: string }>().url).pathname;
       const paid = await app().inject({ method: 'POST', url: `${path}/pay` });
