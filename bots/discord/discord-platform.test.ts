@@ -89,16 +89,35 @@ describe('discord_role strategy', () => {
     expect(fake.requests.filter((request) => request.method === 'PUT')).toHaveLength(1);
   });
 
-  it('hits the fake’s own per-second limit as platform_rate_limited instead of waiting inside the SDK', async () => {
+  it('waits out a bucket that resets within a moment, sending nothing over the platform’s limit', async () => {
     fake.setRequestsPerSecond(2);
     const results = await Promise.allSettled([1, 2, 3, 4].map(() => strategy().read(memberId, proRole)));
-    const refused = results.filter((result) => result.status === 'rejected');
-    expect(refused.length).toBeGreaterThanOrEqual(2);
-    for (const result of refused) {
-      expect((result as PromiseRejectedResult).reason).toMatchObject({ code: 'platform_rate_limited' });
-      expect(((result as PromiseRejectedResult).reason as PlatformError).retryAfterMs).toBeGreaterThan(0);
-    }
-    expect(fake.maxRequestsInAnySecond).toBeLessThanOrEqual(3);
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
+    expect(fake.rateLimitedCount).toBe(0);
+    expect(fake.maxRequestsInAnySecond).toBeLessThanOrEqual(2);
+  });
+
+  it('hands a long bucket reset back as platform_rate_limited without sending the request', async () => {
+    const bucketAnswer = (remaining: number) => ({
+      status: 200,
+      body: { user: { id: memberId }, roles: [] },
+      headers: {
+        'x-ratelimit-limit': '5',
+        'x-ratelimit-remaining': String(remaining),
+        'x-ratelimit-reset-after': '30',
+        'x-ratelimit-bucket': 'members-bucket',
+      },
+    });
+    const memberPath = `/guilds/${guildId}/members/${memberId}`;
+    // The first answer names the bucket; the second, from that bucket, says it is spent for 30 s.
+    fake.failNext({ method: 'GET', path: memberPath }, bucketAnswer(1));
+    expect(await strategy().read(memberId, proRole)).toBe('absent');
+    fake.failNext({ method: 'GET', path: memberPath }, bucketAnswer(0));
+    expect(await strategy().read(memberId, proRole)).toBe('absent');
+    const error = await platformError(strategy().read(memberId, proRole));
+    expect(error).toMatchObject({ code: 'platform_rate_limited', retryable: true });
+    expect(error.retryAfterMs).toBeGreaterThan(25_000);
+    expect(fake.requests.filter((request) => request.method === 'GET')).toHaveLength(2);
   });
 
   it('classifies a 5xx and a dropped connection as retryable unavailability', async () => {

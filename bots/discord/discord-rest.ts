@@ -1,4 +1,6 @@
-import { REST } from 'discord.js';
+import { DefaultRestOptions, REST } from 'discord.js';
+import { createRequestPacer } from '../../core/access/request-pacer.js';
+import { PlatformError } from '../../core/ports/chat-platform.js';
 
 export interface DiscordRestOptions {
   token: string;
@@ -8,20 +10,50 @@ export interface DiscordRestOptions {
 }
 
 /**
- * The REST client for access sync and DMs. A 429 or an exhausted bucket rejects at once
- * (RateLimitError) instead of sleeping inside the SDK, and nothing is retried here: the
- * reconciler's rate gate owns pacing and retries, and honours retry_after.
+ * A bucket that resets sooner than this is waited out inside the client; a longer reset is
+ * handed back as platform_rate_limited, so the reconciler reschedules that member instead of
+ * holding its turn.
+ */
+export const longestInlineBucketWaitMs = 1500;
+
+/** A 429's wait: the longer of the body's retry_after and the Retry-After header (seconds). */
+async function retryAfterMsOf(response: { headers: Headers; json(): Promise<unknown> }): Promise<number> {
+  const body = (await response.json().catch(() => ({}))) as { retry_after?: unknown };
+  const fromBody = typeof body.retry_after === 'number' ? body.retry_after : 0;
+  const fromHeader = Number(response.headers.get('retry-after') ?? '0');
+  const seconds = Math.max(fromBody, Number.isFinite(fromHeader) ? fromHeader : 0) || 1;
+  return Math.ceil(seconds * 1000);
+}
+
+/**
+ * The REST client for access sync and DMs. Requests are paced where they leave the process
+ * (core/access/request-pacer.ts), because @discordjs/rest runs each bucket's requests one after
+ * another and would otherwise spend part of every second's budget queued inside the SDK. A 429
+ * pauses the pacer and rejects at once as platform_rate_limited (no retry here: the reconciler
+ * reschedules, honouring retry_after); a bucket about to reset is waited out, a long one rejected.
  */
 export function createAccessRest(options: DiscordRestOptions): REST {
+  const pacer = createRequestPacer(options.requestsPerSecond);
   return new REST({
     version: '10',
     ...(options.apiBase ? { api: options.apiBase } : {}),
-    rejectOnRateLimit: () => true,
+    makeRequest: (url, init) =>
+      pacer.paced(async () => {
+        const response = await DefaultRestOptions.makeRequest(url, init);
+        if (response.status !== 429) return response;
+        const retryAfterMs = await retryAfterMsOf(response as never);
+        pacer.pauseFor(retryAfterMs);
+        throw new PlatformError('discord', 'platform_rate_limited', 'Discord answered 429', {
+          retryAfterMs,
+          context: { global: response.headers.get('x-ratelimit-global') === 'true' },
+        });
+      }),
+    rejectOnRateLimit: (limit) => limit.timeToReset > longestInlineBucketWaitMs,
     retries: 0,
-    // No extra margin on Discord's reset times: the gate paces, and retryAfterMs stays Discord's own figure.
+    // No extra margin on Discord's reset times: the pacer spaces requests, and retry_after stays Discord's own figure.
     offset: 0,
-    // The SDK's own global counter must never be the tighter limit: our gate paces below it.
-    globalRequestsPerSecond: Math.max(50, Math.ceil(options.requestsPerSecond)),
+    // The SDK counts a request before the pacer lets it go; its own global counter must never be the tighter limit.
+    globalRequestsPerSecond: Math.max(1000, Math.ceil(options.requestsPerSecond) * 4),
     timeout: 10_000,
   }).setToken(options.token);
 }
