@@ -2,7 +2,7 @@ import type { Api } from 'grammy';
 import type { ChatMember } from 'grammy/types';
 import type { AccessResource, AccessState, AccessStrategy, GrantOutcome } from '../../core/ports/chat-platform.js';
 import type { Clock } from '../../core/ports/clock.js';
-import { isUnknownMember, toPlatformError } from './telegram-errors.js';
+import { isInviteGone, isUnknownMember, toPlatformError } from './telegram-errors.js';
 
 export interface TelegramChatStrategyOptions {
   api: Api;
@@ -70,6 +70,16 @@ export function createTelegramChatStrategy(options: TelegramChatStrategyOptions)
         externalId,
         resource,
       );
+    },
+
+    async withdrawInvite(externalId, resource, inviteUrl) {
+      try {
+        await api.revokeChatInviteLink(resource.resourceId, inviteUrl);
+      } catch (error) {
+        // Expired, used up or already revoked: it cannot let anyone in either way.
+        if (isInviteGone(error)) return;
+        throw toPlatformError(error, { chatId: resource.resourceId, userId: externalId });
+      }
     },
 
     async revoke(externalId, resource) {

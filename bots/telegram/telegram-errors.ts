@@ -24,6 +24,10 @@ function classify(error: GrammyError): PlatformErrorCode {
 export const isUnknownMember = (error: unknown) =>
   error instanceof GrammyError && error.error_code === 400 && memberMissing.test(error.description);
 
+/** An invite link Telegram no longer knows as usable (expired, used up, revoked). */
+export const isInviteGone = (error: unknown) =>
+  error instanceof GrammyError && error.error_code === 400 && /INVITE_HASH_(EXPIRED|INVALID)/.test(error.description);
+
 /** True when a DM could not be delivered because of the member (blocked the bot, never started it). */
 export const isDirectMessageRefused = (error: unknown) =>
   (error instanceof GrammyError && error.error_code === 403) ||

@@ -148,6 +148,20 @@ describe('the Telegram shop, end to end', () => {
     expect(refunded!.amountRefundedMinor).toBe(purchase!.amountMinor);
   });
 
+  it('an invite not yet followed when the payment is refunded is withdrawn, so it lets nobody in', async () => {
+    await buyPro();
+    const link = inviteLinkDelivered();
+    const [purchase] = await test.core.db.select().from(purchases);
+    await test.core.subscriptions.refund({ purchaseId: purchase!.id, amountMinor: null, reason: 'requested_by_customer' }, 'test:moderator');
+    await test.drain();
+
+    expect(fake.calls('revokeChatInviteLink')).toEqual([
+      expect.objectContaining({ chat_id: proChat, invite_link: link }),
+    ]);
+    expect(() => fake.state.followInvite(member, link)).toThrow('INVITE_HASH_INVALID');
+    expect(fake.state.statusOf(proChat, member)).not.toBe('member');
+  });
+
   it('a member who left gets a fresh link from the scheduled reconcile, or is let back in through a join request', async () => {
     await buyPro();
     await deliver(fake.state.followInvite(member, inviteLinkDelivered()));

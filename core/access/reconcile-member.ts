@@ -193,8 +193,14 @@ export function createMemberReconciler(deps: MemberReconcilerDependencies) {
         ? await strategy.read(externalId, resource)
         : await gate.run(() => strategy.read(externalId, resource));
       if (!shouldHold) {
+        const unusedInvite = inviteIsLive(previous, now) ? String(previous?.detail.inviteUrl ?? '') : '';
         if (state === 'held') {
           await gate.run(() => strategy.revoke(externalId, resource));
+          await save(settled('revoked'));
+          repaired('revoke', 'revoked');
+        } else if (unusedInvite && strategy.withdrawInvite) {
+          // An invite sent while they paid must not let them in after access ended.
+          await gate.run(() => strategy.withdrawInvite!(externalId, resource, unusedInvite));
           await save(settled('revoked'));
           repaired('revoke', 'revoked');
         } else if (previous && previous.state !== 'revoked') await save(settled('revoked'));

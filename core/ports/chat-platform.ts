@@ -54,6 +54,11 @@ export interface AccessStrategy {
   readIsLocal?(externalId: string, resource: AccessResource): boolean;
   grant(externalId: string, resource: AccessResource): Promise<GrantOutcome>;
   revoke(externalId: string, resource: AccessResource): Promise<void>;
+  /**
+   * Makes an invite from `grant` unusable (Telegram links), for a member whose access ended
+   * before they followed it. Idempotent: an expired, used or unknown invite is nothing to do.
+   */
+  withdrawInvite?(externalId: string, resource: AccessResource, inviteUrl: string): Promise<void>;
 }
 
 export interface PreflightProblem {

@@ -117,6 +117,7 @@ export async function startFakeTelegramApi(options: FakeTelegramApiOptions = {})
         payload.chat_id,
         payload as { name?: string; expire_date?: number; member_limit?: number },
       ),
+    revokeChatInviteLink: (payload) => state.revokeInviteLink(payload.chat_id, String(payload.invite_link)),
     banChatMember: (payload) => {
       state.ban(payload.chat_id, Number(payload.user_id));
       return true;

@@ -192,6 +192,15 @@ export class FakeTelegramState {
     return published;
   }
 
+  revokeInviteLink(chatId: unknown, url: string) {
+    this.requireRight(chatId, 'canInviteUsers', 'manage chat invite link');
+    const link = this.inviteLinks.get(url);
+    if (!link || link.chatId !== String(chatId)) throw new TelegramApiFailure(400, 'Bad Request: INVITE_HASH_EXPIRED');
+    link.is_revoked = true;
+    const { chatId: _chat, uses: _uses, ...published } = link;
+    return published;
+  }
+
   ban(chatId: unknown, userId: number) {
     this.requireRight(chatId, 'canRestrictMembers', 'restrict/unrestrict chat member');
     const status = this.statusOf(String(chatId), userId);
