@@ -57,7 +57,15 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
         ...(options.timing?.ackTimeoutMs ? { ackTimeoutMs: options.timing.ackTimeoutMs } : {}),
       });
   const receiver: Receiver =
-    httpReceiver ?? new SocketModeReceiver({ appToken: config.SLACK_APP_TOKEN!, logger: slackLogger });
+    httpReceiver ??
+    new SocketModeReceiver({
+      appToken: config.SLACK_APP_TOKEN!,
+      logger: slackLogger,
+      // apps.connections.open goes to the same Web API as everything else (a local fake in tests).
+      ...(config.SLACK_API_URL
+        ? { installerOptions: { clientOptions: { slackApiUrl: platform.client.slackApiUrl } } }
+        : {}),
+    });
 
   // One auth.test for the life of the process (retried after a failure): Bolt needs the bot's
   // own ids to ignore its own events, and would otherwise call auth.test per event.

@@ -71,7 +71,14 @@ const text = (value: unknown): string => (value === undefined || value === null 
  * on demand, and, when given a rate limit, answers 429 with Retry-After like Slack.
  */
 export async function startFakeSlackApi(
-  options: { token?: string; teamId?: string; botUserId?: string; scopes?: string[] } = {},
+  options: {
+    token?: string;
+    teamId?: string;
+    botUserId?: string;
+    scopes?: string[];
+    /** `apps.connections.open` answers this app-level token with this URL (see fake-slack-socket.ts). */
+    socketMode?: { appToken: string; url: string };
+  } = {},
 ) {
   const token = options.token ?? 'xoxb-test-token';
   const teamId = options.teamId ?? 'T1DC2JH3J';
@@ -269,6 +276,11 @@ export async function startFakeSlackApi(
         body: { ok: false, error: 'ratelimited' },
       };
     if (failure) return fail(failure.error, failure.needed ? { needed: failure.needed } : {});
+    // Socket Mode connections are opened with the app-level token (xapp-), nothing else is.
+    if (method === 'apps.connections.open')
+      return options.socketMode && presented === options.socketMode.appToken
+        ? ok({ url: options.socketMode.url })
+        : fail(presented === token ? 'not_allowed_token_type' : 'invalid_auth');
     if (presented !== token) return fail('invalid_auth');
     const handler = methods[method];
     return handler ? handler(params) : fail('unknown_method');
