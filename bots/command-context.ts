@@ -19,7 +19,14 @@ export interface CommandContext {
   ): Promise<ReplyButton[]>;
 }
 
-export type ConfirmedActionKind = 'cancel' | 'change_plan' | 'refund' | 'plan_create' | 'plan_price';
+export type ConfirmedActionKind =
+  | 'cancel'
+  | 'change_plan'
+  | 'refund'
+  | 'plan_create'
+  | 'plan_price'
+  | 'promo_create'
+  | 'promo_disable';
 
 export type CommandHandler = (
   context: CommandContext,

@@ -1,6 +1,7 @@
 import { createPlanSchema } from '../core/catalog/plan-schemas.js';
 import { type CommandContext, type ConfirmedActionKind, privateReply } from './command-context.js';
 import type { CommandReply } from './command-types.js';
+import { promoConfirmedActions } from './commands/admin/admin-promo.js';
 import { formatDate, formatPrice } from './reply-format.js';
 
 type ConfirmedAction = (context: CommandContext, payload: Record<string, string | number>) => Promise<CommandReply>;
@@ -67,4 +68,5 @@ export const confirmedActions: Record<ConfirmedActionKind, { moderatorOnly: bool
       return privateReply(`**${plan.name}** now costs ${price ? formatPrice(price) : 'nothing'} for new subscribers.`);
     },
   },
+  ...promoConfirmedActions,
 };

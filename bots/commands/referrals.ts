@@ -6,7 +6,7 @@ export const redeemCommand: CommandHandler = async ({ core, userId }, args) => {
   return privateReply(
     result.kind === 'referral'
       ? `Referral code **${result.code}** applied: it will be used on your next checkout.`
-      : `Promo code **${result.code}** applied to your next checkout.`,
+      : `Promo code **${result.code}** applied: ${result.description} on your next checkout.`,
   );
 };
 

@@ -41,8 +41,9 @@ export const subscribeCommand: CommandHandler = async (context, args) => {
   });
   const price = plan.prices.find((candidate) => candidate.active && candidate.interval === 'month') ?? plan.prices[0];
   const priceText = price ? formatPrice(price) : plan.name;
+  const promotion = link.promotion ? ` Promo code **${link.promotion.code}**: ${link.promotion.description}.` : '';
   return privateReply(
-    `Your personal ${method === 'crypto' ? 'crypto' : 'card'} checkout for **${plan.name}** (${priceText}). ` +
+    `Your personal ${method === 'crypto' ? 'crypto' : 'card'} checkout for **${plan.name}** (${priceText}).${promotion} ` +
       `The link is yours alone and works until ${formatDate(link.expiresAt)} ${new Date(link.expiresAt).toISOString().slice(11, 16)} UTC: ${link.url}`,
     { buttons: [{ label: `Pay ${priceText}`, url: link.url }] },
   );

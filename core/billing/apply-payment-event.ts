@@ -3,6 +3,7 @@ import type { Executor } from '../../db/client.js';
 import { checkoutSessions, providerCustomers } from '../../db/schema/index.js';
 import { notYet } from '../errors.js';
 import type { NormalizedEvent, PaymentProvider, SubscriptionSnapshot } from '../ports/payment-provider.js';
+import { recordPromotionRedemption } from '../promotions/promotion-redemptions.js';
 import { applyDispute } from './apply-dispute.js';
 import { applyRefund } from './apply-refund.js';
 import { applySubscriptionSnapshot } from './apply-subscription-snapshot.js';
@@ -77,6 +78,13 @@ export async function applyPaymentEvent(
         .update(checkoutSessions)
         .set({ status: 'completed', completedAt: context.now })
         .where(eq(checkoutSessions.id, checkout.id));
+    if (checkout?.promotionCode)
+      await recordPromotionRedemption(executor, {
+        code: checkout.promotionCode,
+        userId,
+        checkoutSessionId: checkout.id,
+        at: context.now,
+      });
     if (event.providerCustomerId)
       await executor
         .insert(providerCustomers)

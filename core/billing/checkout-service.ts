@@ -6,7 +6,9 @@ import { checkoutSessions, providerCustomers, subscriptions, users } from '../..
 import type { CatalogService, PriceRow } from '../catalog/catalog-service.js';
 import { AppError, badRequest, conflict, notFound } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
-import type { PaymentProvider } from '../ports/payment-provider.js';
+import type { CheckoutDiscount, PaymentProvider } from '../ports/payment-provider.js';
+import type { PromotionService } from '../promotions/promotion-service.js';
+import { ensureProviderCoupon } from '../promotions/provider-coupons.js';
 import { metadataKeys } from './metadata-keys.js';
 import { checkoutLine, ensureProviderPrice } from './provider-prices.js';
 
@@ -17,6 +19,8 @@ export interface CheckoutRequest {
   provider?: string | undefined;
   addons?: Array<{ planId: string; quantity: number }> | undefined;
   referralCode?: string | undefined;
+  /** A promo code, checked again here for the plan and passed to the provider as a discount. */
+  promoCode?: string | undefined;
   successUrl?: string | undefined;
   cancelUrl?: string | undefined;
 }
@@ -47,6 +51,7 @@ export function createCheckoutService(deps: {
   publicUrl: string;
   clock: Clock;
   logger: Logger;
+  promotions: PromotionService;
 }) {
   const { db, catalog, clock } = deps;
 
@@ -165,6 +170,13 @@ export function createCheckoutService(deps: {
       const [user] = await db.select().from(users).where(eq(users.id, request.userId));
       if (!user) throw notFound('user_not_found', `No user with id "${request.userId}".`, { user_id: request.userId });
       const { plan, lines, mode } = await buildLines(request, providerName);
+      const promoCode = request.promoCode?.trim() ? request.promoCode.trim().toUpperCase() : null;
+      let discount: CheckoutDiscount | null = promoCode
+        ? await deps.promotions.discountForCheckout(user.id, promoCode, {
+            planId: plan.id,
+            currency: lines[0]!.currency,
+          })
+        : null;
       if (mode === 'subscription') {
         const [holding] = await db
           .select({ id: subscriptions.id, planId: subscriptions.planId })
@@ -184,6 +196,7 @@ export function createCheckoutService(deps: {
             providerName,
             lines.map((each) => [each.planPriceId, each.quantity]),
             request.referralCode ?? null,
+            promoCode,
           ]),
         )
         .digest('hex');
@@ -216,6 +229,7 @@ export function createCheckoutService(deps: {
               quantity: each.quantity,
             })),
             referralCode: request.referralCode ?? null,
+            promotionCode: promoCode,
             intentKey,
             idempotencyKey,
             status: 'creating',
@@ -231,6 +245,8 @@ export function createCheckoutService(deps: {
         const providerCustomerId = await providerCustomerFor(provider, user);
         for (const each of lines)
           each.providerPriceId = await ensureProviderPrice(catalog, provider, each, deps.idempotencyPrefix);
+        if (discount)
+          discount = await ensureProviderCoupon(deps.promotions, provider, discount, deps.idempotencyPrefix);
         const metadata: Record<string, string> = {
           [metadataKeys.userId]: user.id,
           [metadataKeys.checkoutId]: checkoutId,
@@ -248,6 +264,7 @@ export function createCheckoutService(deps: {
           cancelUrl: request.cancelUrl ?? `${deps.publicUrl}/pricing?checkout=canceled`,
           idempotencyKey,
           metadata,
+          discount,
         });
         await db
           .update(checkoutSessions)

@@ -5,6 +5,8 @@ import type { CatalogService } from '../catalog/catalog-service.js';
 import { badRequest } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { PaymentProvider } from '../ports/payment-provider.js';
+import { describeDiscount } from '../promotions/discount-terms.js';
+import type { PromotionService } from '../promotions/promotion-service.js';
 import type { ReferralService } from '../referrals/referral-service.js';
 import { type PaymentMethod, paymentMethods, providerForMethod } from './payment-method.js';
 import { signToken, tokenEnvelope, verifyToken } from './signed-token.js';
@@ -24,6 +26,11 @@ export interface SignedLink {
   expiresAt: Date;
 }
 
+export interface CheckoutLink extends SignedLink {
+  /** The promo code the checkout will apply, and what it gives ("20% off your first month"). */
+  promotion: { code: string; description: string } | null;
+}
+
 /** Short keys keep the token short enough for chat buttons (Discord allows 512 characters). */
 const checkoutTokenSchema = tokenEnvelope.extend({
   k: z.literal('checkout'),
@@ -32,6 +39,8 @@ const checkoutTokenSchema = tokenEnvelope.extend({
   m: z.enum(paymentMethods),
   i: z.enum(['month', 'year', 'one_time']),
   c: z.string().max(64).nullable(),
+  /** The code's kind; links signed before promo codes existed carry referral codes only. */
+  t: z.enum(['referral', 'promo']).optional(),
   n: z.string(),
 });
 
@@ -47,6 +56,7 @@ export function createSignedLinks(deps: {
   checkout: { createCheckout(request: CheckoutRequest): Promise<CheckoutResult> };
   subscriptions: { portal(input: { userId: string; returnUrl: string }): Promise<{ url: string; provider: string }> };
   referrals: ReferralService;
+  promotions: PromotionService;
   providers: ReadonlyMap<string, PaymentProvider>;
   defaultProvider: string;
   sandboxMode: boolean;
@@ -97,13 +107,21 @@ export function createSignedLinks(deps: {
      * A link to pay for `planId` as `userId`. A code given here is redeemed now (validated,
      * attributed); without one, the member's pending code rides along.
      */
-    async checkoutLink(request: CheckoutLinkRequest): Promise<SignedLink> {
+    async checkoutLink(request: CheckoutLinkRequest): Promise<CheckoutLink> {
       const interval = request.interval ?? 'month';
       const plan = await assertPurchasable(request.planId, interval);
       providerFor(request.method);
-      const code = request.code?.trim()
-        ? (await deps.referrals.redeem(request.userId, request.code)).code
-        : ((await deps.referrals.pendingCode(request.userId))?.code ?? null);
+      const redeemed = request.code?.trim()
+        ? await deps.referrals.redeem(request.userId, request.code)
+        : await deps.referrals.pendingCode(request.userId);
+      // The plan is known now, so the member hears in chat when the promo does not fit it.
+      const discount =
+        redeemed?.kind === 'promo'
+          ? await deps.promotions.discountForCheckout(request.userId, redeemed.code, {
+              planId: plan.id,
+              currency: deps.defaultCurrency,
+            })
+          : null;
       const expiresAt = expiry();
       const token = signToken(
         {
@@ -112,13 +130,18 @@ export function createSignedLinks(deps: {
           p: plan.id,
           m: request.method,
           i: interval,
-          c: code,
+          c: redeemed?.code ?? null,
+          ...(redeemed ? { t: redeemed.kind } : {}),
           e: expiresAt,
           n: nonce(),
         },
         deps.secret,
       );
-      return { url: `${deps.publicUrl}/c/${token}`, expiresAt: new Date(expiresAt * 1000) };
+      return {
+        url: `${deps.publicUrl}/c/${token}`,
+        expiresAt: new Date(expiresAt * 1000),
+        promotion: discount ? { code: discount.code, description: describeDiscount(discount) } : null,
+      };
     },
 
     /** A link to the provider's billing portal for `userId`. */
@@ -139,7 +162,7 @@ export function createSignedLinks(deps: {
         planId: claims.p,
         interval: claims.i,
         provider: providerFor(claims.m),
-        referralCode: claims.c ?? undefined,
+        ...(claims.c && claims.t === 'promo' ? { promoCode: claims.c } : { referralCode: claims.c ?? undefined }),
       });
       if (claims.c) await deps.referrals.clearPendingCode(claims.u, claims.c);
       return { url: checkout.url, userId: claims.u };

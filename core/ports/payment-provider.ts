@@ -137,6 +137,22 @@ export interface CheckoutLine {
   quantity: number;
 }
 
+/** A promo code's discount, in Stripe's coupon terms (the sandbox applies the same rules). */
+export interface CheckoutDiscount {
+  /** Our promo code; providers derive their coupon id from it. */
+  code: string;
+  /** Exactly one of percentOff (1–100) and amountOffMinor (with currency) is set. */
+  percentOff: number | null;
+  amountOffMinor: number | null;
+  currency: string | null;
+  /** `once`: the first invoice; `repeating`: invoices in the first durationInMonths months; `forever`: all. */
+  duration: 'once' | 'forever' | 'repeating';
+  durationInMonths: number | null;
+  maxRedemptions: number | null;
+  /** Filled by ensureDiscount for providers that need their own coupon objects. */
+  providerCouponId: string | null;
+}
+
 export interface CreateCheckoutInput {
   checkoutId: string;
   userId: string;
@@ -149,6 +165,8 @@ export interface CreateCheckoutInput {
   idempotencyKey: string;
   /** Copied to every provider object we can (session, subscription, payment). */
   metadata: Record<string, string>;
+  /** A promo code's discount; the provider charges (and reports) the discounted amounts. */
+  discount?: CheckoutDiscount | null;
 }
 
 export interface PaymentProvider {
@@ -161,6 +179,11 @@ export interface PaymentProvider {
   }): Promise<{ providerCustomerId: string } | null>;
   /** Make sure the provider has a price for ours; returns the provider's price id (or null if not needed). */
   ensurePrice(line: Omit<CheckoutLine, 'providerPriceId' | 'quantity'>, idempotencyKey: string): Promise<string | null>;
+  /**
+   * Make sure the provider has a coupon for this discount; returns its id (or null when the
+   * provider applies discounts itself). Providers without discounts leave it out.
+   */
+  ensureDiscount?(discount: CheckoutDiscount, idempotencyKey: string): Promise<string | null>;
   createCheckout(input: CreateCheckoutInput): Promise<{ providerSessionId: string; url: string; expiresAt: Date }>;
   /** Verifies the signature over the exact raw bytes; throws AppError `webhook_signature_invalid`. */
   verifyWebhook(rawBody: Buffer, headers: IncomingHeaders): VerifiedWebhook;

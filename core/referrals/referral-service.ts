@@ -4,25 +4,30 @@ import { purchases, referralAttributions, referralCodes, users } from '../../db/
 import { AppError, badRequest, notFound } from '../errors.js';
 import { randomUnambiguous } from '../identity/unambiguous-code.js';
 import type { Clock } from '../ports/clock.js';
-import { clearPendingCode, findPendingCode, setPendingCode } from './pending-codes.js';
+import type { PromotionService } from '../promotions/promotion-service.js';
+import { typedCode } from '../promotions/typed-code.js';
+import { clearPendingCode, findPendingCode, type PendingCodeKind, setPendingCode } from './pending-codes.js';
 
 const referralCodeLength = 8;
-/** Codes a member may type: referral codes, and promo codes in the providers' usual alphabet. */
-const typedCode = /^[A-Z0-9_-]{1,64}$/;
 
 export type AttributionSource = 'redeem' | 'deep_link' | 'checkout';
 
-export interface RedeemResult {
-  kind: 'referral' | 'promo';
-  code: string;
-}
+export type RedeemResult =
+  | { kind: 'referral'; code: string }
+  /** `description` says what the promo gives, e.g. "20% off your first month". */
+  | { kind: 'promo'; code: string; description: string };
 
 /**
- * Referral codes and who brought whom. A member is attributed once, to the first code they
- * used; the code they redeemed last waits in pending_codes for their next checkout.
- * Promo codes are not supported yet: a code that is not a referral code is `code_unknown`.
+ * Referral codes and who brought whom, and /redeem for both kinds of code. A member is
+ * attributed once, to the first referral code they used; the code (referral or promo) they
+ * redeemed last waits in pending_codes for their next checkout.
  */
-export function createReferralService(deps: { db: Database; clock: Clock; publicUrl: string }) {
+export function createReferralService(deps: {
+  db: Database;
+  clock: Clock;
+  publicUrl: string;
+  promotions: PromotionService;
+}) {
   const { db, clock } = deps;
 
   const urlFor = (code: string) => `${deps.publicUrl}/r/${encodeURIComponent(code)}`;
@@ -73,11 +78,14 @@ export function createReferralService(deps: { db: Database; clock: Clock; public
         if (existing) return { code: existing.code, url: urlFor(existing.code) };
         const [user] = await db.select({ id: users.id }).from(users).where(eq(users.id, userId));
         if (!user) throw notFound('user_not_found', `No user with id "${userId}".`, { user_id: userId });
+        const code = randomUnambiguous(referralCodeLength);
+        // A moderator's promo code owns what members type: draw another.
+        if (await deps.promotions.exists(db, code)) continue;
         // Either unique index may refuse: a concurrent call made this user's code (read it
         // on the next pass) or the random code is taken (draw another).
         const inserted = await db
           .insert(referralCodes)
-          .values({ code: randomUnambiguous(referralCodeLength), userId, createdAt: clock.now() })
+          .values({ code, userId, createdAt: clock.now() })
           .onConflictDoNothing()
           .returning({ code: referralCodes.code });
         if (inserted[0]) return { code: inserted[0].code, url: urlFor(inserted[0].code) };
@@ -113,12 +121,18 @@ export function createReferralService(deps: { db: Database; clock: Clock; public
     /**
      * /redeem: a referral code attributes the member (once, never to themselves) and waits
      * for their next checkout. Already attributed: the first referrer stays, the code still
-     * goes to the checkout.
+     * goes to the checkout. A promo code the member may use waits the same way (its plan is
+     * checked at checkout); one they may not use is refused with its reason.
      */
     async redeem(userId: string, code: string): Promise<RedeemResult> {
       const normalized = normalize(code);
       const referral = await applyReferral(userId, normalized, 'redeem');
       if (referral) return { kind: 'referral', code: normalized };
+      const promotion = await deps.promotions.checkRedeemable(userId, normalized);
+      if (promotion) {
+        await setPendingCode(db, { userId, code: promotion.code, kind: 'promo', at: clock.now() });
+        return { kind: 'promo', code: promotion.code, description: promotion.description };
+      }
       throw notFound('code_unknown', `"${normalized}" is not a code we know.`);
     },
 
@@ -138,9 +152,9 @@ export function createReferralService(deps: { db: Database; clock: Clock; public
     },
 
     /** The code waiting for this member's next checkout, if any. */
-    async pendingCode(userId: string): Promise<{ code: string; kind: string } | undefined> {
+    async pendingCode(userId: string): Promise<{ code: string; kind: PendingCodeKind } | undefined> {
       const row = await findPendingCode(db, userId);
-      return row ? { code: row.code, kind: row.kind } : undefined;
+      return row ? { code: row.code, kind: row.kind === 'promo' ? 'promo' : 'referral' } : undefined;
     },
 
     clearPendingCode: (userId: string, code: string) => clearPendingCode(db, userId, code),

@@ -54,6 +54,8 @@ export const checkoutSessions = pgTable(
     /** Tier price first, then add-ons. */
     lineItems: jsonb('line_items').$type<CheckoutLineItem[]>().notNull(),
     referralCode: text('referral_code'),
+    /** The promo code this checkout discounts by (promotions.code), checked for its plan when opened. */
+    promotionCode: text('promotion_code'),
     /** Hash of who asked for what; an open checkout with the same intent is reused. */
     intentKey: text('intent_key').notNull(),
     /** Sent to the provider on create, so a retried create never makes a second session. */

@@ -41,6 +41,15 @@ describe('sandbox checkout page', () => {
     expect(page).not.toMatch(/<(link|script)\b|src=/);
   });
 
+  it('a promo code’s discount is shown as its own line and taken off the total due today', () => {
+    const page = renderSandboxCheckoutPage(
+      { ...checkout, amountDiscountMinor: 980, discountCode: 'SPRING20' },
+      actions,
+    );
+    expect(page).toContain('<span>Promo SPRING20</span><span>−$9.80</span>');
+    expect(page).toContain('<span>Total due today</span><span>$39.20</span>');
+  });
+
   it('a malicious plan name is shown as text, never run as markup', () => {
     const page = renderSandboxCheckoutPage(
       {

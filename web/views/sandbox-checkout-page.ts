@@ -15,6 +15,9 @@ export interface SandboxCheckoutPageInput {
   mode: 'subscription' | 'payment';
   lines: SandboxCheckoutPageLine[];
   expiresAt: Date;
+  /** A promo code's discount on what is due today (in the lines' currency), and the code. */
+  amountDiscountMinor?: number;
+  discountCode?: string | null;
 }
 
 // Minor units per major unit depend on the currency (JPY has none); Intl knows each one.
@@ -44,11 +47,16 @@ const intervalLabels: Record<SandboxCheckoutPageLine['interval'], string> = {
 
 const formatInstant = (date: Date) => `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
-/** One figure per currency: lines in different currencies are never added together. */
-function totals(lines: SandboxCheckoutPageLine[]): string {
+/**
+ * One figure per currency: lines in different currencies are never added together. A discount
+ * is in the checkout's currency (the first line's), as the sandbox charges it.
+ */
+function totals(lines: SandboxCheckoutPageLine[], discountMinor: number): string {
   const byCurrency = new Map<string, number>();
   for (const line of lines)
     byCurrency.set(line.currency, (byCurrency.get(line.currency) ?? 0) + line.amountMinor * line.quantity);
+  const discounted = lines[0]?.currency;
+  if (discounted) byCurrency.set(discounted, Math.max(0, (byCurrency.get(discounted) ?? 0) - discountMinor));
   return [...byCurrency].map(([currency, amount]) => formatMoney(amount, currency)).join(' + ');
 }
 
@@ -110,12 +118,18 @@ export function renderSandboxCheckoutPage(
 </div>
 <p class="muted">Expires ${formatInstant(checkout.expiresAt)}</p>`
     : html`<p>This checkout is ${checkout.status} and can no longer be paid.</p>`;
+  const discountMinor = checkout.amountDiscountMinor ?? 0;
+  const discount =
+    discountMinor > 0 && checkout.lines[0]
+      ? html`<li><span>Promo ${checkout.discountCode ?? ''}</span><span>−${formatMoney(discountMinor, checkout.lines[0].currency)}</span></li>
+`
+      : '';
   return page(
     'Sandbox checkout',
     html`<h1>${checkout.mode === 'subscription' ? 'Start your subscription' : 'Complete your purchase'}</h1>
 <ul>
-${lines}</ul>
-<div class="total"><span>Total due today</span><span>${totals(checkout.lines)}</span></div>
+${lines}${discount}</ul>
+<div class="total"><span>Total due today</span><span>${totals(checkout.lines, discountMinor)}</span></div>
 ${actions}
 <p class="muted">Checkout ${checkout.id}</p>`,
   );

@@ -9,6 +9,7 @@ import {
   listCheckoutLineItems,
   listPrices,
 } from './catalog-routes.js';
+import { createCoupon } from './coupon-routes.js';
 
 /** Every endpoint the Stripe adapter calls, and a few reads that help tests look around. */
 const routes: Array<{ method: string; pattern: string; handler: Handler }> = [
@@ -19,6 +20,8 @@ const routes: Array<{ method: string; pattern: string; handler: Handler }> = [
   { method: 'GET', pattern: '/v1/prices', handler: listPrices },
   { method: 'POST', pattern: '/v1/prices', handler: createPrice },
   { method: 'GET', pattern: '/v1/prices/:id', handler: retrieve('price') },
+  { method: 'POST', pattern: '/v1/coupons', handler: createCoupon },
+  { method: 'GET', pattern: '/v1/coupons/:id', handler: retrieve('coupon') },
   { method: 'POST', pattern: '/v1/checkout/sessions', handler: createCheckoutSession },
   { method: 'GET', pattern: '/v1/checkout/sessions/:id', handler: retrieve('checkout.session') },
   { method: 'GET', pattern: '/v1/checkout/sessions/:id/line_items', handler: listCheckoutLineItems },

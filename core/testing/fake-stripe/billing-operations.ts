@@ -1,3 +1,4 @@
+import { discountCoversInvoice } from './coupon-objects.js';
 import { invalidRequest } from './fake-stripe-error.js';
 import type {
   FakeCharge,
@@ -56,11 +57,21 @@ export const billSubscription = (
   subscription: FakeSubscription,
   fields: { billingReason: string; succeed: boolean; previousPeriodStart?: number },
 ): { invoice: FakeInvoice; paymentIntent: FakePaymentIntent; charge: FakeCharge | null } => {
+  const discount = store.subscriptionDiscounts.get(subscription.id);
+  const coupon = discount === undefined ? undefined : store.find('coupon', discount.coupon);
+  const covered =
+    discount !== undefined &&
+    coupon !== undefined &&
+    discountCoversInvoice(coupon, discount, {
+      billingReason: fields.billingReason,
+      periodStart: subscription.items.data[0]?.current_period_start ?? store.now(),
+    });
   const invoice = store.put(
     'invoice',
     buildSubscriptionInvoice(store, subscription, {
       billingReason: fields.billingReason,
       paid: fields.succeed,
+      ...(covered ? { discount: { id: discount.id, coupon } } : {}),
       ...(fields.previousPeriodStart === undefined ? {} : { previousPeriodStart: fields.previousPeriodStart }),
     }),
   );

@@ -7,6 +7,8 @@ import {
   buildPrice,
   buildProduct,
 } from './catalog-objects.js';
+import { couponAmountOff } from './coupon-objects.js';
+import { checkoutCoupon } from './coupon-routes.js';
 import { invalidRequest, missingParameter } from './fake-stripe-error.js';
 import type { FakeStripeStore } from './fake-stripe-store.js';
 import {
@@ -147,6 +149,7 @@ export const createCheckoutSession: Handler = ({ fields }, { store }) => {
   }
   const prices = checkoutPrices(fields, store, mode);
   const lineItems = prices.map(({ price, quantity }) => buildLineItem(store, price, quantity));
+  const coupon = checkoutCoupon(fields, store, lineItems[0]?.currency ?? null);
   const session = store.put(
     'checkout.session',
     buildCheckoutSession(store, {
@@ -161,10 +164,18 @@ export const createCheckoutSession: Handler = ({ fields }, { store }) => {
       lineItems,
     }),
   );
+  if (coupon !== undefined) {
+    // Every coupon duration covers the first payment, so the session shows the discounted total.
+    const amountOff = couponAmountOff(coupon, session.amount_total ?? 0);
+    session.amount_total = (session.amount_total ?? 0) - amountOff;
+    session['total_details'] = { amount_discount: amountOff, amount_shipping: 0, amount_tax: 0 };
+    session['discounts'] = [{ coupon: coupon.id, promotion_code: null }];
+  }
   store.checkoutExtras.set(session.id, {
     lineItems,
     subscriptionMetadata: formMetadata(formFields(fields, 'subscription_data') ?? {}) ?? {},
     paymentIntentMetadata: formMetadata(formFields(fields, 'payment_intent_data') ?? {}) ?? {},
+    ...(coupon === undefined ? {} : { coupon: coupon.id }),
   });
   return session;
 };

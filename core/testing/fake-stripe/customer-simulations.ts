@@ -10,6 +10,7 @@ import {
   succeedPayment,
 } from './billing-operations.js';
 import { buildCustomer } from './catalog-objects.js';
+import { discountObject } from './coupon-objects.js';
 import type { FakeCheckoutSession, FakeCustomer, FakeStripeStore } from './fake-stripe-store.js';
 import { buildDispute } from './payment-objects.js';
 import { buildEvent, changedAttributes, type StripeEvent } from './stripe-events.js';
@@ -43,6 +44,8 @@ export const createCustomerSimulations = (store: FakeStripeStore) => {
       session.status = 'complete';
       session.payment_status = 'paid';
       session['url'] = null;
+      const coupon = extras.coupon === undefined ? undefined : store.require('coupon', extras.coupon);
+      if (coupon !== undefined) coupon.times_redeemed += 1;
       session['customer_details'] = {
         address: { city: null, country: null, line1: null, line2: null, postal_code: null, state: null },
         email: customer?.email ?? session.customer_email,
@@ -88,6 +91,12 @@ export const createCustomerSimulations = (store: FakeStripeStore) => {
             periodEnd: addInterval(now, price.recurring?.interval ?? 'month', price.recurring?.interval_count ?? 1),
           }),
         );
+      }
+      if (coupon !== undefined) {
+        const discount = { id: store.newId('di'), coupon: coupon.id, start: now };
+        store.subscriptionDiscounts.set(subscription.id, discount);
+        subscription['discounts'] = [discount.id];
+        subscription['discount'] = { ...discountObject(store, discount, subscription.id), customer: customer.id };
       }
       store.put('subscription', subscription);
       const { invoice } = billSubscription(store, subscription, {

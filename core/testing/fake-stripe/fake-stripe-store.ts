@@ -87,6 +87,16 @@ export type FakeCharge = StripeObject & {
   payment_intent: string | null;
 };
 export type FakeRefund = StripeObject & { amount: number; charge: string; payment_intent: string | null };
+export type FakeCoupon = StripeObject & {
+  percent_off: number | null;
+  amount_off: number | null;
+  currency: string | null;
+  duration: 'once' | 'forever' | 'repeating';
+  duration_in_months: number | null;
+  max_redemptions: number | null;
+  times_redeemed: number;
+  valid: boolean;
+};
 export type FakeDispute = StripeObject & {
   amount: number;
   charge: string;
@@ -106,6 +116,7 @@ export interface FakeObjects {
   charge: FakeCharge;
   refund: FakeRefund;
   dispute: FakeDispute;
+  coupon: FakeCoupon;
   'billing_portal.session': StripeObject;
 }
 export type FakeObjectKind = keyof FakeObjects;
@@ -123,6 +134,7 @@ const nouns: Record<FakeObjectKind, string> = {
   charge: 'charge',
   refund: 'refund',
   dispute: 'dispute',
+  coupon: 'coupon',
   'billing_portal.session': 'billing_portal.session',
 };
 
@@ -133,11 +145,21 @@ export interface CheckoutExtras {
   lineItems: FakeLineItem[];
   subscriptionMetadata: Metadata;
   paymentIntentMetadata: Metadata;
+  /** The coupon of `discounts[0][coupon]`, if the session was created with one. */
+  coupon?: string;
+}
+
+/** A coupon applied to a subscription, from when it started (the repeating window counts from there). */
+export interface SubscriptionDiscount {
+  id: string;
+  coupon: string;
+  start: number;
 }
 
 export class FakeStripeStore {
   private readonly objects = new Map<FakeObjectKind, Map<string, StripeObject>>();
   readonly checkoutExtras = new Map<string, CheckoutExtras>();
+  readonly subscriptionDiscounts = new Map<string, SubscriptionDiscount>();
   private fixedNow: Date | null = null;
 
   /** Unix seconds: Stripe's unit for every timestamp. */

@@ -1,4 +1,6 @@
+import { couponAmountOff } from './coupon-objects.js';
 import type {
+  FakeCoupon,
   FakeInvoice,
   FakeInvoicePayment,
   FakePaymentIntent,
@@ -107,7 +109,13 @@ export const buildSubscription = (
 export const buildSubscriptionInvoice = (
   store: FakeStripeStore,
   subscription: FakeSubscription,
-  fields: { billingReason: string; paid: boolean; previousPeriodStart?: number },
+  fields: {
+    billingReason: string;
+    paid: boolean;
+    previousPeriodStart?: number;
+    /** The subscription's discount, when its coupon covers this invoice. */
+    discount?: { id: string; coupon: FakeCoupon };
+  },
 ): FakeInvoice => {
   const template = objectTemplate('invoice');
   const id = store.newId('in');
@@ -149,7 +157,9 @@ export const buildSubscriptionInvoice = (
       },
     };
   });
-  const total = lines.reduce((sum, line) => sum + line.amount, 0);
+  const subtotal = lines.reduce((sum, line) => sum + line.amount, 0);
+  const amountOff = fields.discount === undefined ? 0 : couponAmountOff(fields.discount.coupon, subtotal);
+  const total = subtotal - amountOff;
   const firstItem = subscription.items.data[0];
   const { subscription: _removedInBasil, ...invoiceTemplate } = template;
   return {
@@ -184,8 +194,10 @@ export const buildSubscriptionInvoice = (
     // Stripe's invoice-level period is the one before the lines' period (empty for the first invoice).
     period_start: fields.previousPeriodStart ?? firstItem?.current_period_start ?? now,
     period_end: firstItem?.current_period_start ?? now,
-    subtotal: total,
-    subtotal_excluding_tax: total,
+    discounts: fields.discount === undefined ? [] : [fields.discount.id],
+    total_discount_amounts: fields.discount === undefined ? [] : [{ amount: amountOff, discount: fields.discount.id }],
+    subtotal,
+    subtotal_excluding_tax: subtotal,
     total,
     total_excluding_tax: total,
     amount_due: total,

@@ -30,6 +30,7 @@ export async function billingRoutes(app: FastifyInstance, core: Core, requireAdm
             .max(10)
             .optional(),
           referral_code: z.string().min(1).max(64).optional(),
+          promo_code: z.string().min(1).max(64).optional(),
           success_url: httpUrl.optional(),
           cancel_url: httpUrl.optional(),
         }),
@@ -52,6 +53,7 @@ export async function billingRoutes(app: FastifyInstance, core: Core, requireAdm
         provider: request.body.provider,
         addons: request.body.addons?.map((addon) => ({ planId: addon.plan_id, quantity: addon.quantity })),
         referralCode: request.body.referral_code,
+        promoCode: request.body.promo_code,
         successUrl: request.body.success_url,
         cancelUrl: request.body.cancel_url,
       }),

@@ -3,9 +3,10 @@ import type { CreateCheckoutInput } from '../../../ports/payment-provider.js';
 import { metadataKeys } from '../../metadata-keys.js';
 import { addBillingIntervals, fromUnixSeconds, toUnixSeconds } from './sandbox-billing-period.js';
 import type { SandboxContext } from './sandbox-context.js';
+import { discountedTotal, toSandboxDiscount } from './sandbox-discounts.js';
 import { checkoutInvalid, checkoutNotFound, checkoutNotOpen } from './sandbox-errors.js';
 import { derivedSandboxId, randomSandboxId } from './sandbox-ids.js';
-import { type SandboxFields, type SandboxLine, sandboxLinesTotal, toSandboxLine } from './sandbox-objects.js';
+import { type SandboxFields, type SandboxLine, toSandboxLine } from './sandbox-objects.js';
 import {
   createSandboxObject,
   insertSandboxObject,
@@ -31,7 +32,12 @@ export interface SandboxCheckoutView {
     interval: SandboxLine['interval'];
     quantity: number;
   }[];
+  /** What the member pays now, after the discount. */
   amountTotalMinor: number;
+  /** Taken off by a promo code (0 without one). */
+  amountDiscountMinor: number;
+  /** The promo code applied, if any. */
+  discountCode: string | null;
   currency: string;
   expiresAt: Date;
   successUrl: string;
@@ -90,6 +96,9 @@ export function createSandboxCheckouts(context: SandboxContext) {
     const id = derivedSandboxId('checkout', webhookSecret, input.idempotencyKey);
     const customer = input.providerCustomerId ?? (await ensureCustomer({ userId: input.userId, email: input.email }));
     const created = nowSeconds();
+    const discount = input.discount ? toSandboxDiscount(input.discount) : null;
+    // The first invoice of every duration is discounted, so the checkout shows that price.
+    const firstInvoice = discountedTotal(lines, discount, true);
     await insertSandboxObject(
       db,
       'checkout',
@@ -100,7 +109,9 @@ export function createSandboxCheckouts(context: SandboxContext) {
         user_id: input.userId,
         customer,
         lines,
-        amount_total: sandboxLinesTotal(lines),
+        amount_total: firstInvoice.total,
+        amount_discount: firstInvoice.discount,
+        discount,
         currency: first.currency,
         metadata: {
           ...input.metadata,
@@ -144,6 +155,8 @@ export function createSandboxCheckouts(context: SandboxContext) {
         quantity: line.quantity,
       })),
       amountTotalMinor: data.amount_total,
+      amountDiscountMinor: data.amount_discount ?? 0,
+      discountCode: data.discount?.coupon ?? null,
       currency: data.currency,
       expiresAt: fromUnixSeconds(data.expires_at),
       successUrl: data.success_url,
@@ -222,6 +235,7 @@ export function createSandboxCheckouts(context: SandboxContext) {
         ended_at: null,
         latest_payment: paymentId,
         pending_proration_minor: 0,
+        discount: data.discount ?? null,
         created: now,
       };
       const subscription = await createSandboxObject(

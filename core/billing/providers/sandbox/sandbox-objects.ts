@@ -22,6 +22,17 @@ export const sandboxLineSchema = z.object({
   quantity: z.number().int().positive(),
 });
 
+/** A promo code's discount as the sandbox keeps it on a checkout and then on its subscription. */
+export const sandboxDiscountSchema = z.object({
+  /** Our promo code (the sandbox needs no coupon object of its own). */
+  coupon: z.string(),
+  percent_off: z.number().int().min(1).max(100).nullable(),
+  amount_off_minor: z.number().int().positive().nullable(),
+  currency: currency.nullable(),
+  duration: z.enum(['once', 'forever', 'repeating']),
+  duration_in_months: z.number().int().positive().nullable(),
+});
+
 export const sandboxCustomerFields = z.object({
   user_id: z.string(),
   email: z.string().nullable(),
@@ -34,7 +45,11 @@ export const sandboxCheckoutFields = z.object({
   user_id: z.string(),
   customer: z.string().nullable(),
   lines: z.array(sandboxLineSchema).min(1),
+  /** What the member pays now: the lines less the discount on the first invoice. */
   amount_total: minorAmount,
+  /** Absent on checkouts made before discounts existed. */
+  amount_discount: minorAmount.optional(),
+  discount: sandboxDiscountSchema.nullish(),
   currency,
   metadata,
   success_url: z.string(),
@@ -68,6 +83,8 @@ export const sandboxSubscriptionFields = z.object({
   latest_payment: z.string().nullable(),
   /** Signed proration owed (positive) or credited (negative), settled on the next period's payment. */
   pending_proration_minor: z.number().int(),
+  /** The checkout's discount; which periods it covers follows from its duration and the anchor. */
+  discount: sandboxDiscountSchema.nullish(),
   created: unixSeconds,
 });
 
@@ -131,6 +148,7 @@ export const sandboxFieldSchemas = {
 export type SandboxObjectKind = keyof typeof sandboxFieldSchemas;
 export type SandboxFields<Kind extends SandboxObjectKind> = z.infer<(typeof sandboxFieldSchemas)[Kind]>;
 export type SandboxLine = z.infer<typeof sandboxLineSchema>;
+export type SandboxDiscount = z.infer<typeof sandboxDiscountSchema>;
 
 const withIdentity = <Kind extends SandboxObjectKind>(kind: Kind) => ({ id: z.string(), object: z.literal(kind) });
 

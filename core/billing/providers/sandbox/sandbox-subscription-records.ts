@@ -1,9 +1,10 @@
 import type { Transaction } from '../../../../db/client.js';
 import { addBillingIntervals, toUnixSeconds } from './sandbox-billing-period.js';
+import { discountCoversPeriod, discountedTotal } from './sandbox-discounts.js';
 import { paymentNotFound, subscriptionNotFound, subscriptionStateConflict } from './sandbox-errors.js';
 import type { EmitSandboxEvent } from './sandbox-event-outbox.js';
 import { randomSandboxId } from './sandbox-ids.js';
-import { type SandboxFields, sandboxLinesTotal } from './sandbox-objects.js';
+import type { SandboxFields } from './sandbox-objects.js';
 import {
   createSandboxObject,
   readSandboxObject,
@@ -50,9 +51,14 @@ export const nextPeriod = (subscription: SubscriptionFields) => {
   };
 };
 
-/** The next period's price plus pending proration; a credit larger than the price carries over. */
+/**
+ * The next period's price, less the discount when its duration covers that period, plus
+ * pending proration; a credit larger than the price carries over.
+ */
 export const chargeForNextPeriod = (subscription: SubscriptionFields) => {
-  const owed = sandboxLinesTotal(subscription.lines) + subscription.pending_proration_minor;
+  const { discount } = subscription;
+  const covered = discount ? discountCoversPeriod(discount, subscription, subscription.period_number + 1) : false;
+  const owed = discountedTotal(subscription.lines, discount, covered).total + subscription.pending_proration_minor;
   return { amountMinor: Math.max(0, owed), remainingProrationMinor: Math.min(0, owed) };
 };
 

@@ -39,6 +39,7 @@ export const createStripeCheckout = async (
     success_url: input.successUrl,
     cancel_url: input.cancelUrl,
     ...customerParams(input),
+    ...discountParams(input),
     ...(input.mode === 'subscription' ? { subscription_data: { metadata } } : { payment_intent_data: { metadata } }),
   };
   const session = await callStripe('checkout.sessions.create', () =>
@@ -70,6 +71,18 @@ const checkoutMetadata = (input: CreateCheckoutInput): Record<string, string> =>
     [metadataKeys.userId]: input.userId,
     [metadataKeys.checkoutId]: input.checkoutId,
   };
+};
+
+/** The promo code's coupon (made by ensureDiscount); Stripe then bills the discounted amounts. */
+const discountParams = (input: CreateCheckoutInput): Partial<Stripe.Checkout.SessionCreateParams> => {
+  if (!input.discount) return {};
+  if (!input.discount.providerCouponId) {
+    throw new AppError('checkout_discount_unprepared', 'A Stripe checkout discount needs its coupon first', {
+      status: 500,
+      context: { checkoutId: input.checkoutId, code: input.discount.code },
+    });
+  }
+  return { discounts: [{ coupon: input.discount.providerCouponId }] };
 };
 
 const customerParams = (input: CreateCheckoutInput): Partial<Stripe.Checkout.SessionCreateParams> => {

@@ -7,6 +7,7 @@ import { cancelStripeSubscription } from './cancel-stripe-subscription.js';
 import { changeStripePlan } from './change-stripe-plan.js';
 import { createStripeCheckout, type EnsurePrice } from './create-stripe-checkout.js';
 import { createStripeClient } from './create-stripe-client.js';
+import { ensureStripeCoupon } from './ensure-stripe-coupon.js';
 import { ensureStripePrice } from './ensure-stripe-price.js';
 import { freshIdempotencyKey } from './idempotency-keys.js';
 import { findInvoicePaymentIntent } from './invoice-payment-intent.js';
@@ -55,6 +56,9 @@ export const createStripeProvider = (options: StripeProviderOptions): PaymentPro
     },
 
     ensurePrice,
+
+    ensureDiscount: (discount, idempotencyKey) =>
+      ensureStripeCoupon(stripe, options.idempotencyPrefix, discount, idempotencyKey),
 
     createCheckout: (input) => createStripeCheckout(stripe, ensurePrice, input),
 
