@@ -51,6 +51,17 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): ChatPlat
       }
     },
 
+    async sendChannelMessage(channelId: string, message: DirectMessage) {
+      try {
+        const text = message.text.length <= discordLimits.content ? message.text : `${message.text.slice(0, 1999)}…`;
+        await rest.post(Routes.channelMessages(channelId), {
+          body: { content: text, components: renderButtonRows(message.links ?? []), allowed_mentions: { parse: [] } },
+        });
+      } catch (error) {
+        throw toPlatformError(error, `posting to channel ${channelId}`);
+      }
+    },
+
     preflight: (resources) => discordPreflight(rest, resources),
   };
 }

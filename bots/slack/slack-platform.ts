@@ -104,6 +104,21 @@ export function createSlackPlatform(options: SlackPlatformOptions): SlackPlatfor
       }
     },
 
+    async sendChannelMessage(channelId: string, message: DirectMessage): Promise<void> {
+      const rendered = renderSlackReply({
+        text: message.text,
+        buttons: (message.links ?? []).map((link) => ({ label: link.label, url: link.url })),
+      });
+      try {
+        await client.chat.postMessage({ channel: channelId, text: rendered.text, blocks: rendered.blocks });
+      } catch (error) {
+        throw toSlackPlatformError(error, 'chat.postMessage', {
+          overrides: { channel_not_found: 'platform_resource_missing', not_in_channel: 'platform_permission_missing' },
+          context: { channel: channelId },
+        });
+      }
+    },
+
     async preflight(resources: AccessResource[]): Promise<PreflightProblem[]> {
       let scopes: string[] | undefined;
       try {

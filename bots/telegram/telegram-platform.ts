@@ -47,6 +47,17 @@ export function createTelegramPlatform(options: TelegramPlatformOptions): Telegr
       }
     },
 
+    async sendChannelMessage(channelId, message) {
+      const rendered = renderDirectMessage(message);
+      try {
+        // Channel ids are negative numbers (-100…) or an @username.
+        const chat = /^-?\d+$/.test(channelId) ? Number(channelId) : channelId;
+        await api.sendMessage(chat, rendered.text, rendered.options);
+      } catch (error) {
+        throw toPlatformError(error, { chatId: channelId, method: 'sendMessage' });
+      }
+    },
+
     preflight: (resources) => preflightTelegram(api, resources),
   };
 }

@@ -85,6 +85,8 @@ export interface ChatPlatform {
   /** Requests per second this platform allows the bot for access calls; the reconciler stays under it. */
   requestsPerSecond: number;
   sendDirectMessage(externalId: string, message: DirectMessage): Promise<void>;
+  /** Posts to a channel or group the bot is in (a tier's signal channel). */
+  sendChannelMessage(channelId: string, message: DirectMessage): Promise<void>;
   /** Can the bot manage these resources? Run at start-up and by `/admin sync`. */
   preflight(resources: AccessResource[]): Promise<PreflightProblem[]>;
 }

@@ -13,7 +13,7 @@ import {
   resourceKey,
 } from '../ports/chat-platform.js';
 
-export type FakeMethod = 'read' | 'grant' | 'revoke' | 'dm';
+export type FakeMethod = 'read' | 'grant' | 'revoke' | 'dm' | 'channel';
 
 export interface FakeCall {
   method: FakeMethod;
@@ -70,6 +70,7 @@ export function createFakeChatPlatform(
   /** Arrival times inside the current window, oldest first. */
   const recent: number[] = [];
   const dms: Array<{ externalId: string; message: DirectMessage }> = [];
+  const channelMessages: Array<{ channelId: string; message: DirectMessage }> = [];
   let overLimit = 0;
 
   const holding = (externalId: string, resource: AccessResource) => `${externalId}|${resourceKey(resource)}`;
@@ -138,6 +139,10 @@ export function createFakeChatPlatform(
       await arrive('dm', externalId);
       dms.push({ externalId, message });
     },
+    async sendChannelMessage(channelId, message) {
+      await arrive('channel', channelId);
+      channelMessages.push({ channelId, message });
+    },
     async preflight() {
       return fake.preflightProblems;
     },
@@ -147,6 +152,7 @@ export function createFakeChatPlatform(
     platform,
     calls,
     dms,
+    channelMessages,
     /** What preflight answers. */
     preflightProblems: [] as PreflightProblem[],
     get overLimit() {

@@ -80,6 +80,8 @@ export async function startFakeDiscordApi(options: FakeDiscordApiOptions = {}) {
   const requests: RecordedRequest[] = [];
   const failures: PendingFailure[] = [];
   const directMessages: Array<{ recipientId: string; channelId: string; content: string; components: unknown }> = [];
+  /** Posts to guild channels (a tier's signal channel). */
+  const channelMessages: Array<{ channelId: string; content: string }> = [];
   const interactionEdits: Array<{ applicationId: string; token: string; body: Record<string, unknown> }> = [];
   const followUps: Array<{ applicationId: string; token: string; body: Record<string, unknown> }> = [];
   const interactionCallbacks: Array<{ interactionId: string; token: string; body: Record<string, unknown> }> = [];
@@ -188,6 +190,11 @@ export async function startFakeDiscordApi(options: FakeDiscordApiOptions = {}) {
     const content = String(body['content'] ?? '');
     directMessages.push({ recipientId: recipientId!, channelId, content, components: body['components'] });
     return json(200, { id: String(directMessages.length), channel_id: channelId, content });
+  });
+  route('POST', /^\/channels\/(?!dm-)([^/]+)\/messages$/, ([channelId], body) => {
+    const content = String(body['content'] ?? '');
+    channelMessages.push({ channelId: channelId!, content });
+    return json(200, { id: `c${channelMessages.length}`, channel_id: channelId, content });
   });
   route('PUT', /^\/applications\/([^/]+)\/commands$/, (_params, body) => {
     registeredCommands.set('global', body as unknown as unknown[]);
@@ -348,6 +355,7 @@ export async function startFakeDiscordApi(options: FakeDiscordApiOptions = {}) {
     botUserId,
     requests,
     directMessages,
+    channelMessages,
     interactionEdits,
     followUps,
     interactionCallbacks,
