@@ -3,12 +3,15 @@ import type { Executor } from '../../db/client.js';
 import {
   accessAssignments,
   accessFreezes,
+  apiKeys,
   auditLog,
   identities,
   manualGrants,
   pendingCodes,
   purchases,
   referralAttributions,
+  refreshTokens,
+  signalPreferences,
   subscriptions,
   users,
 } from '../../db/schema/index.js';
@@ -184,6 +187,26 @@ export async function foldUser(
       .values({ ...attribution, referredUserId: survivor })
       .onConflictDoNothing();
 
+  const [preference] = await executor.select().from(signalPreferences).where(eq(signalPreferences.userId, folded));
+  if (preference) {
+    await executor
+      .insert(signalPreferences)
+      .values({ ...preference, userId: survivor })
+      .onConflictDoNothing();
+    await executor.delete(signalPreferences).where(eq(signalPreferences.userId, folded));
+  }
+  // Credentials are the person's: keys keep working for the survivor; sessions of the folded
+  // user end, and signing in again lands on the survivor through the moved identities.
+  const movedApiKeys = await executor
+    .update(apiKeys)
+    .set({ userId: survivor })
+    .where(eq(apiKeys.userId, folded))
+    .returning({ prefix: apiKeys.prefix });
+  await executor
+    .update(refreshTokens)
+    .set({ revokedAt: now })
+    .where(and(eq(refreshTokens.userId, folded), isNull(refreshTokens.revokedAt)));
+
   for (const identity of moving)
     await auditAt(executor, now, {
       actor: input.actor,
@@ -199,5 +222,5 @@ export async function foldUser(
     subjectId: folded,
     details: { ...input.details, into_user_id: survivor, moved_identities: moving.map(identitySubject) },
   });
-  return { moved: moving };
+  return { moved: moving, movedApiKeyPrefixes: movedApiKeys.map((key) => key.prefix) };
 }

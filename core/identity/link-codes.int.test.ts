@@ -95,6 +95,25 @@ describe('identity linking with one-time codes', () => {
     expect(owners.map((row) => row.userId)).toEqual([telegramUser, telegramUser]);
   });
 
+  it('an API key of the folded account follows the member: it verifies as the surviving user at once', async () => {
+    const discord = identity('discord', '3151');
+    const telegram = identity('telegram', '3151');
+    const discordUser = await account(discord);
+    const telegramUser = await account(telegram);
+    await pay(discordUser);
+    const { key } = await harness.core.apiKeys.create(
+      { kind: 'admin', tag: 'admin:test' },
+      { userId: telegramUser, scopes: ['signals:publish'] },
+    );
+    // Verified once before the fold, so every cache layer remembers the old owner.
+    expect(await harness.core.apiKeys.verify(key)).toMatchObject({ userId: telegramUser });
+
+    const issued = await harness.core.linking.issueCode(discord, discordUser);
+    await harness.core.linking.redeemCode(telegram, issued.code);
+
+    expect(await harness.core.apiKeys.verify(key)).toMatchObject({ userId: discordUser });
+  });
+
   it('two accounts that both have payments are not folded: link_conflict, and nothing moves', async () => {
     const discord = identity('discord', '3201');
     const telegram = identity('telegram', '3201');

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import type { Database, Transaction } from '../../db/client.js';
 import { identities, linkCodes, users } from '../../db/schema/index.js';
+import { apiKeyCacheNamespace } from '../api-keys/api-key-service.js';
 import { type EntitlementService, entitlementsChangedJob } from '../entitlements/entitlement-service.js';
 import { AppError, badRequest, notFound } from '../errors.js';
 import type { Cache } from '../ports/cache.js';
@@ -88,6 +89,7 @@ export function createLinkCodes(deps: {
 
     let outcome: RedeemOutcome;
     let touched: string[] = [];
+    let movedApiKeyPrefixes: string[] = [];
     if (!redeemer) {
       await transaction.insert(identities).values({
         userId: issuerUserId,
@@ -109,7 +111,8 @@ export function createLinkCodes(deps: {
       outcome = { userId: issuerUserId, linked: false };
     } else {
       const { survivor, folded } = await chooseSurvivor(transaction, issuerUserId, redeemer.userId);
-      await foldUser(transaction, { survivor, folded, now, actor: actorOf(identity), details });
+      const fold = await foldUser(transaction, { survivor, folded, now, actor: actorOf(identity), details });
+      movedApiKeyPrefixes = fold.movedApiKeyPrefixes;
       outcome = { userId: survivor, linked: true, mergedUserId: folded };
       touched = [survivor, folded];
     }
@@ -119,7 +122,7 @@ export function createLinkCodes(deps: {
       .update(linkCodes)
       .set({ consumedAt: now, consumedPlatform: identity.platform, consumedExternalId: identity.externalId })
       .where(eq(linkCodes.id, code.id));
-    return { value: { outcome, codeId: code.id }, userIds: touched };
+    return { value: { outcome, codeId: code.id, movedApiKeyPrefixes }, userIds: touched };
   }
 
   /**
@@ -201,6 +204,8 @@ export function createLinkCodes(deps: {
           redeemIn(transaction, identity, hashCode(canonical)),
         );
         await cache.incr(failureNamespace, limiterKey, -1, failureWindowSeconds);
+        // Every process forgets which user a moved key belonged to.
+        for (const prefix of value.movedApiKeyPrefixes) await cache.delete(apiKeyCacheNamespace, prefix);
         const survivor = views.get(value.outcome.userId);
         if (value.outcome.linked && survivor) await nudgeAccessSync(survivor.user_id, survivor.version, value.codeId);
         return value.outcome;

@@ -22,15 +22,10 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/**
- * The whole product on a fresh database with a movable clock: PGlite and the in-process
- * queue by default; real Postgres, Redis and BullMQ when TEST_DATABASE_URL / TEST_REDIS_URL are set.
- */
-export async function createTestApp(environment: Record<string, string> = {}): Promise<TestApp> {
-  const clock = createFakeClock();
-  const database = await createTestDatabase();
+/** The config every test core runs with: quiet, test keys, Redis when TEST_REDIS_URL is set. */
+export function testConfig(environment: Record<string, string> = {}) {
   const redisUrl = process.env.TEST_REDIS_URL;
-  const config = loadConfig({
+  return loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     ADMIN_API_KEY: testAdminKey,
@@ -38,6 +33,16 @@ export async function createTestApp(environment: Record<string, string> = {}): P
     ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
     ...environment,
   });
+}
+
+/**
+ * The whole product on a fresh database with a movable clock: PGlite and the in-process
+ * queue by default; real Postgres, Redis and BullMQ when TEST_DATABASE_URL / TEST_REDIS_URL are set.
+ */
+export async function createTestApp(environment: Record<string, string> = {}): Promise<TestApp> {
+  const clock = createFakeClock();
+  const database = await createTestDatabase();
+  const config = testConfig(environment);
   const core = await createCore({
     config,
     clock,
