@@ -91,6 +91,32 @@ export const commandDefinitions: readonly CommandDefinition[] = [
     visibility: 'private',
     arguments: [argument('code', 'The code from your other platform (leave empty to get one)')],
   },
+  {
+    name: 'autotrade',
+    description: 'Your paper trading account that follows the signals',
+    moderatorOnly: false,
+    visibility: 'private',
+    arguments: [argument('action', 'on, off or status', { choices: ['on', 'off', 'status'] })],
+  },
+  {
+    name: 'apikey',
+    description: 'Your API keys: create, list, rotate or revoke (new keys arrive by DM)',
+    moderatorOnly: false,
+    visibility: 'private',
+    arguments: [
+      argument('action', 'create, list, rotate or revoke', { choices: ['create', 'list', 'rotate', 'revoke'] }),
+      argument('key', 'The key prefix (from list) to rotate or revoke'),
+    ],
+  },
+  {
+    name: 'signals',
+    description: 'Signals on or off, by DM or in your tier’s channel, or the latest ones',
+    moderatorOnly: false,
+    visibility: 'private',
+    arguments: [
+      argument('action', 'on, off, dm, channel or latest', { choices: ['on', 'off', 'dm', 'channel', 'latest'] }),
+    ],
+  },
   { name: 'help', description: 'What this bot can do', moderatorOnly: false, visibility: 'private', arguments: [] },
   {
     name: 'admin',
@@ -129,6 +155,40 @@ export const commandDefinitions: readonly CommandDefinition[] = [
           argument('plan', 'Plan id'),
           argument('amount', 'Monthly price in minor units (cents)', { type: 'integer' }),
           argument('name', 'Name of a new plan'),
+        ],
+      },
+      {
+        name: 'promo',
+        description: 'List promo codes; create or disable one',
+        arguments: [
+          argument('action', 'list, create or disable', { choices: ['list', 'create', 'disable'] }),
+          argument('code', 'The promo code, e.g. SPRING20'),
+          argument('value', '20% or an amount off in minor units (500 = $5.00)'),
+          argument('plan', 'Plan it applies to (any: every tier)'),
+          argument('uses', 'Max redemptions (any: unlimited)', { type: 'integer' }),
+          argument('days', 'Days until it expires (any: never)', { type: 'integer' }),
+          argument('duration', 'once, forever, or a number of months'),
+        ],
+      },
+      {
+        name: 'signal',
+        description: 'Publish a signal to every tier',
+        arguments: [
+          argument('instrument', 'Symbol, e.g. BTCUSDT', { required: true }),
+          argument('side', 'long or short', { required: true, choices: ['long', 'short'] }),
+          argument('entry', 'Entry price, e.g. 64250.5', { required: true }),
+          argument('stop', 'Stop price', { required: true }),
+          argument('targets', 'Target prices, comma-separated: 66000,68000', { required: true }),
+          argument('note', 'A short note'),
+        ],
+      },
+      {
+        name: 'signalchannel',
+        description: 'Where a tier’s signals are posted (list, set, or off)',
+        arguments: [
+          argument('plan', 'Plan id (leave empty to list)'),
+          argument('platform', 'discord, telegram or slack', { choices: ['discord', 'telegram', 'slack'] }),
+          argument('channel', 'Channel id, or off'),
         ],
       },
       {

@@ -10,10 +10,15 @@ import { adminSync } from './commands/admin/admin-access.js';
 import { adminGrant, adminLookup, adminRevoke } from './commands/admin/admin-members.js';
 import { adminDeadLetters, adminRefund, adminStats } from './commands/admin/admin-money.js';
 import { adminPlans } from './commands/admin/admin-plans.js';
+import { adminPromo } from './commands/admin/admin-promo.js';
+import { adminSignal, adminSignalChannel } from './commands/admin/admin-signal.js';
+import { apikeyCommand } from './commands/apikey.js';
+import { autotradeCommand } from './commands/autotrade.js';
 import { helpCommand } from './commands/help.js';
 import { linkCommand } from './commands/link.js';
 import { cancelCommand, manageCommand } from './commands/manage.js';
 import { redeemCommand, referralCommand } from './commands/referrals.js';
+import { signalsCommand } from './commands/signals.js';
 import { statusCommand } from './commands/status.js';
 import { subscribeCommand } from './commands/subscribe.js';
 import { tiersCommand } from './commands/tiers.js';
@@ -32,6 +37,9 @@ const memberHandlers: Record<string, CommandHandler> = {
   redeem: redeemCommand,
   referral: referralCommand,
   link: linkCommand,
+  signals: signalsCommand,
+  autotrade: autotradeCommand,
+  apikey: apikeyCommand,
   help: helpCommand,
 };
 
@@ -43,6 +51,9 @@ const adminHandlers: Record<string, CommandHandler> = {
   stats: adminStats,
   sync: adminSync,
   plans: adminPlans,
+  signal: adminSignal,
+  signalchannel: adminSignalChannel,
+  promo: adminPromo,
   deadletters: adminDeadLetters,
 };
 

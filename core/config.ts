@@ -75,6 +75,11 @@ export const configSchema = z
     LINK_SIGNING_SECRET: optionalString.pipe(z.string().min(24, 'must be at least 24 characters').optional()),
     CHECKOUT_LINK_TTL_MINUTES: integer(30, 1),
     LINK_CODE_TTL_MINUTES: integer(10, 1),
+    // API access (issue 4): access tokens are HS256 JWTs; the secret is derived from ADMIN_API_KEY when unset.
+    JWT_SIGNING_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+    ACCESS_TOKEN_TTL_SECONDS: integer(300, 30),
+    REFRESH_TOKEN_TTL_DAYS: integer(30, 1),
+    LOGIN_LINK_TTL_MINUTES: integer(15, 1),
     ACCESS_RECONCILE_CRON: z.string().default('0 */10 * * * *'),
     RENEWAL_REMINDER_DAYS: integer(3, 1),
     DISCORD_BOT_TOKEN: optionalString,
@@ -115,6 +120,42 @@ export const configSchema = z
     SLACK_API_URL: optionalString.pipe(z.url().optional()),
     /** conversations.invite and kick are Slack Tier 3 (about 50 a minute). */
     SLACK_REQUESTS_PER_SECOND: z.coerce.number().positive().default(0.8),
+    // Signals: send limits per platform (token buckets in core/signals/send-gates.ts) and fan-out.
+    SIGNAL_TELEGRAM_MESSAGES_PER_SECOND: z.coerce.number().positive().default(30),
+    SIGNAL_TELEGRAM_CHAT_MESSAGES_PER_SECOND: z.coerce.number().positive().default(1),
+    SIGNAL_DISCORD_REQUESTS_PER_SECOND: z.coerce.number().positive().default(50),
+    SIGNAL_SLACK_CHANNEL_MESSAGES_PER_SECOND: z.coerce.number().positive().default(1),
+    SIGNAL_FANOUT_BATCH_SIZE: integer(500, 1),
+    SIGNAL_SEND_MAX_ATTEMPTS: integer(5, 1),
+    SIGNAL_RETRY_BASE_MS: integer(2000, 1),
+    SIGNAL_SWEEP_CRON: z.string().default('*/15 * * * * *'),
+    /** History older than this needs the `historical_backfill` feature (GET /v1/signals). */
+    SIGNAL_HISTORY_DAYS: integer(7, 1),
+    // Autotrade sandbox: paper accounts that follow signals (core/autotrade/).
+    AUTOTRADE_STARTING_BALANCE_MINOR: integer(1_000_000, 1),
+    AUTOTRADE_POSITION_NOTIONAL_MINOR: integer(100_000, 1),
+    /** An entry the price never reaches is dropped after this long. */
+    AUTOTRADE_ORDER_TTL_HOURS: integer(24, 1),
+    AUTOTRADE_MATCH_CRON: z.string().default('*/10 * * * * *'),
+    /** VIP daily PnL reports go out at this UTC hour (the hourly job catches up later in the day). */
+    AUTOTRADE_REPORT_HOUR_UTC: integer(21).pipe(z.number().max(23)),
+    /** The embedded-mode simulated feed: seed, tick interval and largest step per tick. */
+    AUTOTRADE_PRICE_SEED: z.string().min(1).default('autotrade'),
+    AUTOTRADE_PRICE_TICK_SECONDS: integer(10, 1),
+    AUTOTRADE_PRICE_STEP_BPS: integer(25, 1),
+    // Outbound webhooks (core/outbound-webhooks/): members' endpoints, signed deliveries, a day of retries.
+    /** Tests and local development only: endpoints may be http(s) to loopback. Private ranges stay refused. */
+    OUTBOUND_WEBHOOK_ALLOW_LOOPBACK: booleanFlag(false),
+    OUTBOUND_WEBHOOK_MAX_ENDPOINTS: integer(10, 1),
+    OUTBOUND_WEBHOOK_TIMEOUT_MS: integer(10_000, 100),
+    OUTBOUND_WEBHOOK_RETRY_BASE_MS: integer(30_000, 1),
+    OUTBOUND_WEBHOOK_RETRY_MAX_DELAY_MS: integer(3_600_000, 1),
+    OUTBOUND_WEBHOOK_RETRY_WINDOW_HOURS: integer(24, 1),
+    OUTBOUND_WEBHOOK_CONCURRENCY: integer(16, 1),
+    OUTBOUND_WEBHOOK_PER_ENDPOINT_CONCURRENCY: integer(4, 1),
+    OUTBOUND_WEBHOOK_SWEEP_CRON: z.string().default('*/30 * * * * *'),
+    /** Encrypts endpoint signing secrets at rest; derived from ADMIN_API_KEY when unset. */
+    WEBHOOK_SECRET_ENCRYPTION_KEY: optionalString.pipe(z.string().min(24, 'must be at least 24 characters').optional()),
     SEED_CATALOG: booleanFlag(true),
     MIGRATE_ON_START: booleanFlag(true),
   })

@@ -8,6 +8,9 @@ import { createBullmqQueue } from './adapters/bullmq-queue.js';
 import { createInProcessQueue } from './adapters/in-process-queue.js';
 import { createMemoryCache } from './adapters/memory-cache.js';
 import { createRedisCache } from './adapters/redis-cache.js';
+import { createApiAccess } from './auth/create-api-access.js';
+import { createAutotradeService } from './autotrade/autotrade-service.js';
+import { createSeededPriceFeed } from './autotrade/seeded-price-feed.js';
 import { createBusinessStats } from './billing/business-stats.js';
 import { createCheckoutService } from './billing/checkout-service.js';
 import { createSandboxProvider, type SandboxProvider } from './billing/providers/sandbox/sandbox-provider.js';
@@ -30,11 +33,17 @@ import { deriveLinkSecret } from './links/signed-token.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { createNotificationService } from './notifications/notification-service.js';
+import { createOutboundWebhooks } from './outbound-webhooks/outbound-webhook-service.js';
+import { deriveWebhookSecretKey } from './outbound-webhooks/secret-box.js';
 import type { Cache } from './ports/cache.js';
 import { type Clock, systemClock } from './ports/clock.js';
 import type { PaymentProvider } from './ports/payment-provider.js';
+import type { PriceFeed } from './ports/price-feed.js';
 import type { Queue } from './ports/queue.js';
+import { createPromotionService } from './promotions/promotion-service.js';
 import { createReferralService } from './referrals/referral-service.js';
+import { createSignalService } from './signals/signal-service.js';
+import { createUpgradeLink } from './signals/upgrade-link.js';
 import { createWebhookIngest, processPaymentEventJob } from './webhooks/ingest-webhook.js';
 import { createPaymentEventAdmin } from './webhooks/payment-event-admin.js';
 import { createPaymentEventProcessor } from './webhooks/process-payment-event.js';
@@ -50,6 +59,8 @@ export interface CoreDependencies {
   queue?: Queue;
   /** Key prefix for Redis-backed cache and queue, so several apps (or test files) can share one Redis. */
   redisPrefix?: string;
+  /** Autotrade prices; the seeded simulated feed when not given (no real feed is wired yet). */
+  priceFeed?: PriceFeed;
 }
 
 export type SandboxDelivery = (rawBody: string, headers: Record<string, string>) => Promise<void>;
@@ -136,6 +147,7 @@ export async function createCore(dependencies: CoreDependencies) {
     // The per-process copy only makes sense in front of Redis.
     localCacheTtlMs: config.REDIS_URL ? config.ENTITLEMENT_LOCAL_CACHE_TTL_MS : 0,
   });
+  const promotions = createPromotionService({ db, clock, defaultCurrency: config.DEFAULT_CURRENCY });
   const checkout = createCheckoutService({
     db,
     catalog,
@@ -146,6 +158,7 @@ export async function createCore(dependencies: CoreDependencies) {
     publicUrl: config.PUBLIC_URL,
     clock,
     logger,
+    promotions,
   });
   const subscriptions = createSubscriptionService({
     db,
@@ -179,12 +192,13 @@ export async function createCore(dependencies: CoreDependencies) {
   const adminKey = config.ADMIN_API_KEY ?? `adm_${randomUUID().replaceAll('-', '')}`;
   // Signs checkout and manage links and keys the /link code hashes; stable while the admin key is.
   const linkSecret = deriveLinkSecret(config.LINK_SIGNING_SECRET, adminKey);
-  const referrals = createReferralService({ db, clock, publicUrl: config.PUBLIC_URL });
+  const referrals = createReferralService({ db, clock, publicUrl: config.PUBLIC_URL, promotions });
   const links = createSignedLinks({
     catalog,
     checkout,
     subscriptions,
     referrals,
+    promotions,
     providers,
     defaultProvider,
     sandboxMode: config.BILLING_PROVIDER_MODE !== 'stripe',
@@ -211,6 +225,86 @@ export async function createCore(dependencies: CoreDependencies) {
       logger.error({ err: error, userId: change.userId }, 'entitlement notifications failed');
     }),
   );
+  const autotrade = createAutotradeService({
+    db,
+    clock,
+    logger,
+    queue,
+    feed:
+      dependencies.priceFeed ??
+      createSeededPriceFeed({
+        clock,
+        seed: config.AUTOTRADE_PRICE_SEED,
+        tickIntervalMs: config.AUTOTRADE_PRICE_TICK_SECONDS * 1000,
+        maxStepBasisPoints: config.AUTOTRADE_PRICE_STEP_BPS,
+      }),
+    entitlements,
+    catalog,
+    notify: notifications.notify,
+    settings: {
+      startingBalanceMinor: config.AUTOTRADE_STARTING_BALANCE_MINOR,
+      positionNotionalMinor: config.AUTOTRADE_POSITION_NOTIONAL_MINOR,
+      currency: config.DEFAULT_CURRENCY,
+      orderTtlMs: config.AUTOTRADE_ORDER_TTL_HOURS * 3_600_000,
+      reportHourUtc: config.AUTOTRADE_REPORT_HOUR_UTC,
+    },
+  });
+  const apiAccess = await createApiAccess({
+    config,
+    db,
+    cache,
+    queue,
+    clock,
+    logger,
+    metrics,
+    entitlements,
+    registry: access.registry,
+    adminKey,
+    redisPrefix,
+  });
+  const outboundWebhooks = createOutboundWebhooks({
+    db,
+    clock,
+    queue,
+    logger,
+    metrics,
+    entitlements,
+    notifier: notifications,
+    secretKey: deriveWebhookSecretKey(config.WEBHOOK_SECRET_ENCRYPTION_KEY, adminKey),
+    policy: {
+      allowLoopback: config.OUTBOUND_WEBHOOK_ALLOW_LOOPBACK,
+      maxEndpointsPerMember: config.OUTBOUND_WEBHOOK_MAX_ENDPOINTS,
+      retryBaseMs: config.OUTBOUND_WEBHOOK_RETRY_BASE_MS,
+      retryMaxDelayMs: config.OUTBOUND_WEBHOOK_RETRY_MAX_DELAY_MS,
+      retryWindowMs: config.OUTBOUND_WEBHOOK_RETRY_WINDOW_HOURS * 3_600_000,
+      timeoutMs: config.OUTBOUND_WEBHOOK_TIMEOUT_MS,
+      concurrency: config.OUTBOUND_WEBHOOK_CONCURRENCY,
+      perEndpointConcurrency: config.OUTBOUND_WEBHOOK_PER_ENDPOINT_CONCURRENCY,
+    },
+  });
+  entitlementListeners.push((change) =>
+    outboundWebhooks.entitlementsChanged(change).catch((error: unknown) => {
+      logger.error({ err: error, userId: change.userId }, 'outbound webhook events failed');
+    }),
+  );
+  const quotas = createQuotaCounters({ db, clock });
+  const signals = createSignalService({
+    db,
+    clock,
+    queue,
+    logger,
+    config,
+    metrics,
+    registry: access.registry,
+    entitlements,
+    catalog,
+    quotas,
+    upgradeUrl: createUpgradeLink({ catalog, links }),
+  });
+  // Paper accounts follow every published signal (one order per account and signal).
+  signals.onPublished((signal) => autotrade.signalPublished(signal));
+  // Members' endpoints get every published signal after their tier's delay.
+  signals.onPublished((signal) => outboundWebhooks.signalPublished(signal));
 
   const jobHandlers = buildJobHandlers(
     [
@@ -235,6 +329,10 @@ export async function createCore(dependencies: CoreDependencies) {
           await access.reconcileUser(userId);
         },
       }),
+      ...apiAccess.jobs,
+      ...outboundWebhooks.jobs,
+      ...signals.jobs,
+      ...autotrade.jobs,
     ],
     logger,
   );
@@ -249,7 +347,6 @@ export async function createCore(dependencies: CoreDependencies) {
     secret: linkSecret,
     ttlMinutes: config.LINK_CODE_TTL_MINUTES,
   });
-  const quotas = createQuotaCounters({ db, clock });
   const members = createMemberDirectory({ db, clock, entitlements, subscriptions });
   const stats = createBusinessStats({ db, clock });
 
@@ -285,11 +382,20 @@ export async function createCore(dependencies: CoreDependencies) {
     links,
     linking,
     referrals,
+    promotions,
     quotas,
     members,
     stats,
     access,
     notifications,
+    signals,
+    autotrade,
+    apiKeys: apiAccess.apiKeys,
+    auth: apiAccess.auth,
+    apiRateLimit: apiAccess.apiRateLimit,
+    rateLimiter: apiAccess.limiter,
+    emailOutbox: apiAccess.email,
+    outboundWebhooks,
     revenueReport: (period: { from: Date; to: Date }) => buildRevenueReport(db, period),
     syncProviderPrices: (providerName: string) =>
       syncProviderPrices(catalog, providers.get(providerName), config.IDEMPOTENCY_PREFIX),
@@ -312,30 +418,28 @@ export async function createCore(dependencies: CoreDependencies) {
       await queue.startWorker(jobHandlers);
       if (options.schedules === false) return;
       const everyMinute = '0 * * * * *';
-      const dailyAtNine = '0 0 9 * * *';
-      tasks.push(
-        cron.schedule(config.WEBHOOK_SWEEP_CRON, () => {
-          sweepPaymentEvents().catch((error: unknown) => logger.error({ err: error }, 'webhook sweep failed'));
-        }),
-        cron.schedule(everyMinute, () => {
-          entitlements.sweepDue().catch((error: unknown) => logger.error({ err: error }, 'entitlement sweep failed'));
-        }),
-        cron.schedule(config.ACCESS_RECONCILE_CRON, () => {
-          access.reconcileAll().catch((error: unknown) => logger.error({ err: error }, 'access reconcile failed'));
-        }),
-        cron.schedule(everyMinute, () => {
-          notifications.sweepReceipts().catch((error: unknown) => logger.error({ err: error }, 'receipt sweep failed'));
-        }),
+      // UTC wherever the server runs: members are everywhere (and some zones are offset by half an hour).
+      const utc = { timezone: 'Etc/UTC' };
+      const schedule = (expression: string, what: string, work: () => Promise<unknown>, cronOptions = {}) =>
         cron.schedule(
-          dailyAtNine,
+          expression,
           () => {
-            notifications
-              .sendRenewalReminders()
-              .catch((error: unknown) => logger.error({ err: error }, 'renewal reminders failed'));
+            work().catch((error: unknown) => logger.error({ err: error }, `${what} failed`));
           },
-          // 09:00 UTC wherever the server runs: members are everywhere.
-          { timezone: 'Etc/UTC' },
-        ),
+          cronOptions,
+        );
+      tasks.push(
+        schedule(config.WEBHOOK_SWEEP_CRON, 'webhook sweep', () => sweepPaymentEvents()),
+        schedule(everyMinute, 'entitlement sweep', () => entitlements.sweepDue()),
+        schedule(config.ACCESS_RECONCILE_CRON, 'access reconcile', () => access.reconcileAll()),
+        schedule(everyMinute, 'receipt sweep', () => notifications.sweepReceipts()),
+        schedule('0 0 9 * * *', 'renewal reminders', () => notifications.sendRenewalReminders(), utc),
+        schedule(config.AUTOTRADE_MATCH_CRON, 'autotrade matching', () => autotrade.matchPositions()),
+        // Hourly: the report goes out at AUTOTRADE_REPORT_HOUR_UTC, or at the next run after it (once a day, by key).
+        schedule('0 0 * * * *', 'autotrade reports', () => autotrade.sendDailyReports(), utc),
+        schedule(everyMinute, 'autotrade signal sweep', () => autotrade.sweepUnfollowedSignals()),
+        schedule(config.OUTBOUND_WEBHOOK_SWEEP_CRON, 'outbound webhook sweep', () => outboundWebhooks.sweep()),
+        schedule(config.SIGNAL_SWEEP_CRON, 'signal sweep', () => signals.sweep()),
       );
       // Whatever was stored while no worker ran is picked up now, not at the first tick.
       await sweepPaymentEvents();
@@ -347,8 +451,11 @@ export async function createCore(dependencies: CoreDependencies) {
 
     async close() {
       for (const task of tasks) task.stop();
+      // Sends in flight finish (each within its timeout) before the database goes away.
+      await outboundWebhooks.close();
       await queue.close();
       await cache.close();
+      await apiAccess.close();
       if (!dependencies.database) await database.close();
     },
   };

@@ -10,6 +10,9 @@ const sensitiveFields = [
   'apiKey',
   'api_key',
   'token',
+  'access_token',
+  'refresh_token',
+  'login_token',
   'card',
   'card_number',
   'cvc',
@@ -37,6 +40,8 @@ export const redactedPaths = [
   'STRIPE_WEBHOOK_SECRET',
   'STRIPE_WEBHOOK_SECRETS',
   'SANDBOX_WEBHOOK_SECRET',
+  'WEBHOOK_SECRET_ENCRYPTION_KEY',
+  'JWT_SIGNING_SECRET',
   'DATABASE_URL',
   'REDIS_URL',
 ];

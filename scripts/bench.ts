@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { formatApiKeyBench, runApiKeyBench } from './bench/api-key-bench.js';
 import { newBenchSecrets } from './bench/bench-core.js';
 import { readBenchOptions } from './bench/bench-options.js';
 import { benchTargets, provisionDatabase } from './bench/bench-targets.js';
@@ -15,6 +16,7 @@ import {
   type TargetResult,
   writeJsonReport,
 } from './bench/report.js';
+import { formatSignalFanout, runSignalFanoutBench } from './bench/signal-fanout-bench.js';
 import { runWebhookIngestBench } from './bench/webhook-ingest-bench.js';
 
 /**
@@ -48,6 +50,14 @@ for (const target of benchTargets(options)) {
     if (options.only === undefined || options.only === 'bots') {
       result.botCommands = await runBotCommandBench(spec, options.bots);
       console.log(formatBotBench(result.botCommands));
+    }
+    if (options.only === undefined || options.only === 'apikeys') {
+      result.apiKeys = await runApiKeyBench(spec, options);
+      console.log(formatApiKeyBench(result.apiKeys, options));
+    }
+    if (options.only === undefined || options.only === 'signals') {
+      result.signalFanout = await runSignalFanoutBench(spec, options.signals);
+      console.log(formatSignalFanout(result.signalFanout));
     }
   } finally {
     await database.drop();

@@ -4,18 +4,25 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Core } from '../core/index.js';
 import { createAdminGuard } from './admin-auth.js';
+import { createCallerAuth, prepareCallerAuth } from './caller-auth.js';
 import { installErrorHandling } from './http-errors.js';
 import { adminAccessRoutes } from './routes/admin/admin-access.js';
 import { adminGrantRoutes } from './routes/admin/admin-grants.js';
 import { adminPlanRoutes } from './routes/admin/admin-plans.js';
+import { adminPromotionRoutes } from './routes/admin/admin-promotions.js';
 import { adminRevenueRoutes } from './routes/admin/admin-revenue.js';
 import { adminSandboxRoutes } from './routes/admin/admin-sandbox.js';
 import { adminWebhookRoutes } from './routes/admin/admin-webhooks.js';
+import { apiKeyRoutes } from './routes/api/api-keys.js';
+import { authRoutes } from './routes/api/auth.js';
+import { autotradeRoutes } from './routes/api/autotrade.js';
 import { billingRoutes } from './routes/api/billing.js';
 import { entitlementRoutes } from './routes/api/entitlements.js';
 import { identityLinkRoutes } from './routes/api/identity-link.js';
 import { planRoutes } from './routes/api/plans.js';
+import { signalRoutes } from './routes/api/signals.js';
 import { userRoutes } from './routes/api/users.js';
+import { webhookEndpointRoutes } from './routes/api/webhook-endpoints.js';
 import { operationsRoutes } from './routes/operations.js';
 import { checkoutLinkRoutes } from './routes/pages/checkout-links.js';
 import { sandboxPageRoutes } from './routes/pages/sandbox-pages.js';
@@ -48,6 +55,8 @@ export async function buildApp(core: Core, options: BuildAppOptions = {}): Promi
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
+  // Before any route: declares request.caller; the ownership test walks every member route this records.
+  prepareCallerAuth(app);
 
   app.addHook('onResponse', async (request, reply) => {
     core.metrics.httpRequestDuration.observe(
@@ -67,7 +76,14 @@ export async function buildApp(core: Core, options: BuildAppOptions = {}): Promi
             'Plans, checkout, webhooks, entitlements and moderation. Errors: `{ error: { code, message } }`.',
         },
         components: {
-          securitySchemes: { adminKey: { type: 'http', scheme: 'bearer', description: 'The admin API key.' } },
+          securitySchemes: {
+            adminKey: { type: 'http', scheme: 'bearer', description: 'The admin API key.' },
+            bearer: {
+              type: 'http',
+              scheme: 'bearer',
+              description: 'The admin key, an API key (ck_...) or an access token.',
+            },
+          },
         },
       },
       transform: jsonSchemaTransform,
@@ -76,6 +92,7 @@ export async function buildApp(core: Core, options: BuildAppOptions = {}): Promi
   }
 
   const requireAdmin = createAdminGuard(core.adminKey);
+  const callerAuth = createCallerAuth(core);
   // The sandbox provider delivers its webhooks through this very app, signature and all.
   core.setSandboxDelivery(async (rawBody, headers) => {
     const response = await app.inject({ method: 'POST', url: '/v1/webhooks/sandbox', headers, payload: rawBody });
@@ -92,7 +109,13 @@ export async function buildApp(core: Core, options: BuildAppOptions = {}): Promi
   await billingRoutes(app, core, requireAdmin);
   await entitlementRoutes(app, core, requireAdmin);
   await identityLinkRoutes(app, core, requireAdmin);
+  await authRoutes(app, core);
+  await apiKeyRoutes(app, core, callerAuth);
+  await webhookEndpointRoutes(app, core, callerAuth);
+  await autotradeRoutes(app, core, callerAuth);
+  await signalRoutes(app, core, callerAuth, requireAdmin);
   await adminPlanRoutes(app, core, requireAdmin);
+  await adminPromotionRoutes(app, core, requireAdmin);
   await adminGrantRoutes(app, core, requireAdmin);
   await adminAccessRoutes(app, core, requireAdmin);
   await adminWebhookRoutes(app, core, requireAdmin);

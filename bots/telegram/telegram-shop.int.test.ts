@@ -152,7 +152,10 @@ describe('the Telegram shop, end to end', () => {
     await buyPro();
     const link = inviteLinkDelivered();
     const [purchase] = await test.core.db.select().from(purchases);
-    await test.core.subscriptions.refund({ purchaseId: purchase!.id, amountMinor: null, reason: 'requested_by_customer' }, 'test:moderator');
+    await test.core.subscriptions.refund(
+      { purchaseId: purchase!.id, amountMinor: null, reason: 'requested_by_customer' },
+      'test:moderator',
+    );
     await test.drain();
 
     expect(fake.calls('revokeChatInviteLink')).toEqual([

@@ -6,7 +6,9 @@ export type NotificationKind =
   | 'renewal_coming'
   | 'payment_failed'
   | 'access_ending'
-  | 'access_revoked';
+  | 'access_revoked'
+  | 'webhook_endpoint_disabled'
+  | 'daily_pnl_report';
 
 export interface AccessSnapshot {
   tier: string;
@@ -21,7 +23,7 @@ export interface AccessSnapshot {
 export function accessTransition(
   previous: AccessSnapshot | undefined,
   current: AccessSnapshot,
-): Exclude<NotificationKind, 'payment_received' | 'renewal_coming'> | undefined {
+): Extract<NotificationKind, 'access_granted' | 'payment_failed' | 'access_ending' | 'access_revoked'> | undefined {
   const wasPaid = previous !== undefined && previous.tier !== freeTierId;
   const isPaid = current.tier !== freeTierId;
   if (wasPaid && !isPaid) return 'access_revoked';

@@ -34,7 +34,7 @@ const benchOptionsSchema = z.object({
   /** A directory: the HTTP server child runs with --cpu-prof and writes its profile there. */
   BENCH_CPU_PROFILE_DIR: z.string().min(1).optional(),
   /** Run only one bench (profiling): `check` or `ingest`. */
-  BENCH_ONLY: z.enum(['check', 'ingest', 'bots']).optional(),
+  BENCH_ONLY: z.enum(['check', 'ingest', 'bots', 'apikeys', 'signals']).optional(),
   /** Bot bench: members reconciled in the background while commands are timed. */
   BENCH_BOT_MEMBERS: positiveInteger(10_000),
   /** Bot bench: the Discord rate limit the fake API enforces and the bot is configured with. */
@@ -43,6 +43,10 @@ const benchOptionsSchema = z.object({
   BENCH_BOT_ITERATIONS: positiveInteger(200),
   /** Bot bench: how long the reconcile's request rate is measured. */
   BENCH_BOT_WINDOW_SECONDS: positiveInteger(20),
+  /** Signal bench: members one signal fans out to, the fake platform's limit (msg/s), and the measured window. */
+  BENCH_SIGNAL_RECIPIENTS: positiveInteger(100_000),
+  BENCH_SIGNAL_RATE_LIMIT: positiveInteger(1000),
+  BENCH_SIGNAL_WINDOW_SECONDS: positiveInteger(10),
 });
 
 export interface BenchOptions {
@@ -57,8 +61,9 @@ export interface BenchOptions {
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
   cpuProfileDir: string | undefined;
-  only: 'check' | 'ingest' | 'bots' | undefined;
+  only: 'check' | 'ingest' | 'bots' | 'apikeys' | 'signals' | undefined;
   bots: { members: number; rateLimit: number; iterations: number; windowSeconds: number };
+  signals: { recipients: number; limit: number; windowSeconds: number };
 }
 
 export function readBenchOptions(environment: Record<string, string | undefined> = process.env): BenchOptions {
@@ -86,6 +91,11 @@ export function readBenchOptions(environment: Record<string, string | undefined>
       rateLimit: parsed.BENCH_BOT_RATE_LIMIT,
       iterations: parsed.BENCH_BOT_ITERATIONS,
       windowSeconds: parsed.BENCH_BOT_WINDOW_SECONDS,
+    },
+    signals: {
+      recipients: parsed.BENCH_SIGNAL_RECIPIENTS,
+      limit: parsed.BENCH_SIGNAL_RATE_LIMIT,
+      windowSeconds: parsed.BENCH_SIGNAL_WINDOW_SECONDS,
     },
   };
 }

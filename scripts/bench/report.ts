@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import path from 'node:path';
+import type { ApiKeyBenchFigures } from './api-key-bench.js';
 import type { BenchOptions } from './bench-options.js';
 import type { BenchTarget } from './bench-targets.js';
 import type { BotBenchFigures } from './bot-command-bench.js';
@@ -11,6 +12,7 @@ import {
   type RunFigures,
 } from './entitlement-check-bench.js';
 import type { MachineLoad } from './machine-load.js';
+import type { SignalFanoutFigures } from './signal-fanout-bench.js';
 import { ingestTargets, type WebhookIngestFigures } from './webhook-ingest-bench.js';
 
 export interface TargetResult {
@@ -18,6 +20,8 @@ export interface TargetResult {
   entitlementCheck?: EntitlementCheckFigures;
   webhookIngest?: WebhookIngestFigures;
   botCommands?: BotBenchFigures;
+  apiKeys?: ApiKeyBenchFigures;
+  signalFanout?: SignalFanoutFigures;
 }
 
 const whole = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
@@ -119,7 +123,7 @@ export function writeJsonReport(
       ingest_events: options.ingestEvents,
       ingest_concurrency: options.ingestConcurrency,
     },
-    targets: results.map(({ target, entitlementCheck, webhookIngest }) => ({
+    targets: results.map(({ target, entitlementCheck, webhookIngest, botCommands, apiKeys, signalFanout }) => ({
       name: target.name,
       description: target.description,
       entitlement_check: entitlementCheck && {
@@ -141,6 +145,10 @@ export function writeJsonReport(
         met: webhookIngest.met,
         report: formatWebhookIngest(webhookIngest),
       },
+      // The newer benches' figures as measured; each prints its own verdicts.
+      bot_commands: botCommands,
+      api_keys: apiKeys,
+      signal_fanout: signalFanout,
     })),
   };
   mkdirSync(path.dirname(file), { recursive: true });
