@@ -67,4 +67,40 @@ describe('daily quota counters', () => {
       used: 1,
     });
   });
+
+  it('reserveMany counts each member against their own limit in one go, and never past it', async () => {
+    const [light, heavy] = [await member('6101'), await member('6102')];
+    // The light member appears 6 times (a counter may only change once per statement, so in
+    // rounds), the heavy one 3 times; one reservation is over its limit on its own.
+    const batch = [
+      ...Array.from({ length: 6 }, () => ({ userId: light, quota: 'signals_per_day', amount: 1, limit: 4 })),
+      ...Array.from({ length: 3 }, () => ({ userId: heavy, quota: 'signals_per_day', amount: 1, limit: 100 })),
+      { userId: heavy, quota: 'signals_per_day', amount: 101, limit: 100 },
+    ];
+    const results = await harness.core.quotas.reserveMany(batch);
+    expect(results.map((result) => result.granted)).toEqual([
+      true,
+      true,
+      true,
+      true,
+      false,
+      false,
+      true,
+      true,
+      true,
+      false,
+    ]);
+    expect(await harness.core.quotas.usage(light)).toEqual({ signals_per_day: 4 });
+    expect(await harness.core.quotas.usage(heavy)).toEqual({ signals_per_day: 3 });
+  });
+
+  it('concurrent reserveMany batches for one member together never pass the limit', async () => {
+    const userId = await member('6103');
+    const batches = Array.from({ length: 10 }, () =>
+      Array.from({ length: 5 }, () => ({ userId, quota: 'signals_per_day', amount: 1, limit: 20 })),
+    );
+    const results = (await Promise.all(batches.map((batch) => harness.core.quotas.reserveMany(batch)))).flat();
+    expect(results.filter((result) => result.granted)).toHaveLength(20);
+    expect(await harness.core.quotas.usage(userId)).toEqual({ signals_per_day: 20 });
+  });
 });

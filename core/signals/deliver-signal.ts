@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../../db/client.js';
 import { signalDeliveries, signals } from '../../db/schema/index.js';
 import type { AccessStrategyRegistry } from '../access/access-strategy-registry.js';
-import type { QuotaCounters } from '../entitlements/quota-counters.js';
+import type { QuotaCounters, QuotaReservation } from '../entitlements/quota-counters.js';
 import { type ChatPlatformName, isPlatformError } from '../ports/chat-platform.js';
 import type { Clock } from '../ports/clock.js';
 import type { Queue } from '../ports/queue.js';
@@ -52,7 +52,7 @@ export function createSignalSender(deps: {
   queue: Queue;
   logger: Logger;
   registry: AccessStrategyRegistry;
-  quotas: Pick<QuotaCounters, 'reserve'>;
+  quotas: Pick<QuotaCounters, 'reserveMany'>;
   gates: SignalSendGates;
   metrics: SignalMetrics;
   sendQuotaNotice: SendQuotaNotice;
@@ -90,6 +90,8 @@ export function createSignalSender(deps: {
     const byId = new Map(rows.map((row) => [row.id, row]));
     return ids.map((id) => byId.get(id));
   });
+  // One atomic upsert per batch, each member still checked against their own limit.
+  const reserveQuota = createGroupCommit((reservations: QuotaReservation[]) => deps.quotas.reserveMany(reservations));
   const markSent = createGroupCommit(async (ids: string[]) => {
     await db
       .update(signalDeliveries)
@@ -123,7 +125,7 @@ export function createSignalSender(deps: {
     if (!claimed) return requeueIfEarly(deliveryId);
 
     if (claimed.kind === 'dm' && claimed.userId && claimed.attempts === 1) {
-      const reservation = await deps.quotas.reserve({
+      const reservation = await reserveQuota({
         userId: claimed.userId,
         quota: 'signals_per_day',
         amount: 1,

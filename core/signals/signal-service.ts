@@ -47,7 +47,7 @@ export function createSignalService(deps: {
   registry: AccessStrategyRegistry;
   entitlements: Pick<EntitlementService, 'get'>;
   catalog: Pick<CatalogService, 'planIndex' | 'listPlans'>;
-  quotas: Pick<QuotaCounters, 'reserve'>;
+  quotas: Pick<QuotaCounters, 'reserveMany'>;
   /** A checkout link for the plan above `planId`, for the quota notice. */
   upgradeUrl: (userId: string, planId: string) => Promise<string | undefined>;
 }) {
