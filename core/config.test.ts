@@ -95,4 +95,15 @@ describe('loadConfig', () => {
     });
     expect(problemsOf({ SEED_CATALOG: 'maybe' })[0]).toMatch(/^SEED_CATALOG:/);
   });
+
+  it('SMTP_URL must be an smtp:// or smtps:// URL and EMAIL_FROM an address', () => {
+    expect(loadConfig({ SMTP_URL: 'smtps://mailer:secret@mail.example.com:465' }).SMTP_URL).toBe(
+      'smtps://mailer:secret@mail.example.com:465',
+    );
+    expect(
+      problemsOf({ SMTP_URL: 'https://mail.example.com', EMAIL_FROM: 'not an address' })
+        .map((problem) => problem.split(':')[0])
+        .sort(),
+    ).toEqual(['EMAIL_FROM', 'SMTP_URL']);
+  });
 });

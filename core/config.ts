@@ -80,6 +80,15 @@ export const configSchema = z
     ACCESS_TOKEN_TTL_SECONDS: integer(300, 30),
     REFRESH_TOKEN_TTL_DAYS: integer(30, 1),
     LOGIN_LINK_TTL_MINUTES: integer(15, 1),
+    /** `smtp://user:password@host:587` or `smtps://…:465`: sign-in links by email; unset keeps them in an outbox. */
+    SMTP_URL: optionalString.pipe(
+      z
+        .url()
+        .refine((value) => /^smtps?:\/\//.test(value), 'must start with smtp:// or smtps://')
+        .optional(),
+    ),
+    /** The From of our emails; `no-reply@<PUBLIC_URL host>` when unset. */
+    EMAIL_FROM: optionalString.pipe(z.email().optional()),
     ACCESS_RECONCILE_CRON: z.string().default('0 */10 * * * *'),
     RENEWAL_REMINDER_DAYS: integer(3, 1),
     DISCORD_BOT_TOKEN: optionalString,

@@ -394,7 +394,7 @@ export async function createCore(dependencies: CoreDependencies) {
     auth: apiAccess.auth,
     apiRateLimit: apiAccess.apiRateLimit,
     rateLimiter: apiAccess.limiter,
-    emailOutbox: apiAccess.email,
+    emailOutbox: apiAccess.outbox,
     outboundWebhooks,
     revenueReport: (period: { from: Date; to: Date }) => buildRevenueReport(db, period),
     syncProviderPrices: (providerName: string) =>

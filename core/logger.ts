@@ -42,6 +42,7 @@ export const redactedPaths = [
   'SANDBOX_WEBHOOK_SECRET',
   'WEBHOOK_SECRET_ENCRYPTION_KEY',
   'JWT_SIGNING_SECRET',
+  'SMTP_URL',
   'DATABASE_URL',
   'REDIS_URL',
 ];

@@ -13,21 +13,28 @@ const padded = (value: string) => {
 };
 
 /**
- * `Authorization: Bearer <admin key>`, compared in constant time over a fixed-size buffer
- * (the lengths are compared after, so neither content nor length leaks through timing).
- * This runs on every admin request, the hot entitlement check included, so it avoids
- * hashing per call.
+ * Is this the admin key? Compared in constant time over a fixed-size buffer (the lengths are
+ * compared after, so neither content nor length leaks through timing). It runs on every admin
+ * and member request, the hot entitlement check included, so it avoids hashing per call.
  */
-export function createAdminGuard(adminKey: string) {
+export function createAdminKeyMatcher(adminKey: string) {
   const expected = padded(adminKey);
   if (!expected.fits) throw new Error(`the admin key must be at most ${maxKeyBytes} bytes`);
+  return (token: string) => {
+    const presented = padded(token);
+    const sameBytes = timingSafeEqual(presented.buffer, expected.buffer);
+    return presented.fits && sameBytes && presented.length === expected.length;
+  };
+}
+
+/** `Authorization: Bearer <admin key>`, checked with createAdminKeyMatcher. */
+export function createAdminGuard(adminKey: string) {
+  const isAdminKey = createAdminKeyMatcher(adminKey);
   return async function requireAdmin(request: FastifyRequest, _reply: FastifyReply) {
     const header = request.headers.authorization;
     if (!header?.startsWith('Bearer '))
       throw new AppError('unauthorized', 'Send the admin key as "Authorization: Bearer <key>".', { status: 401 });
-    const presented = padded(header.slice(7).trim());
-    const sameBytes = timingSafeEqual(presented.buffer, expected.buffer);
-    if (!presented.fits || !sameBytes || presented.length !== expected.length)
+    if (!isAdminKey(header.slice(7).trim()))
       throw new AppError('forbidden', 'This key may not use this route.', { status: 403 });
   };
 }

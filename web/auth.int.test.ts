@@ -114,7 +114,7 @@ describe('passwordless sign-in', () => {
     await test.core.users.findOrCreate({ email: 'mail-member@example.com' }, 'test');
     expect((await login({ email: 'Mail-Member@example.com' })).statusCode).toBe(202);
     await test.drain();
-    const mail = test.core.emailOutbox.outbox.at(-1);
+    const mail = test.core.emailOutbox!.outbox.at(-1);
     expect(mail?.to).toBe('mail-member@example.com');
     expect((await exchange(tokenIn(mail!.text))).statusCode).toBe(200);
   });

@@ -1,9 +1,9 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { apiKeyMarker } from '../core/api-keys/api-key-format.js';
 import { unauthorized } from '../core/auth/access-tokens.js';
 import { AppError } from '../core/errors.js';
 import type { Core } from '../core/index.js';
+import { createAdminKeyMatcher } from './admin-auth.js';
 
 /**
  * Who is calling a member-facing route. CONTRACT shared by every member route (signals,
@@ -47,23 +47,6 @@ export interface CallerAuth {
 /** Every requireCaller ever made: how the route table tells member routes apart (see memberRoutes). */
 const memberAuthHandlers = new WeakSet<object>();
 
-/** Longer presented credentials are compared against the admin key as "not it" without reading them. */
-const maxAdminKeyBytes = 256;
-
-function adminKeyMatcher(adminKey: string) {
-  const expected = Buffer.alloc(maxAdminKeyBytes);
-  const expectedLength = expected.write(adminKey, 'utf8');
-  const presented = Buffer.alloc(maxAdminKeyBytes);
-  // Fixed-size buffers: neither content nor length leaks through timing.
-  return (token: string) => {
-    const length = Buffer.byteLength(token, 'utf8');
-    presented.fill(0);
-    presented.write(token, 'utf8');
-    const same = timingSafeEqual(presented, expected);
-    return same && length === expectedLength && length <= maxAdminKeyBytes;
-  };
-}
-
 const bearerToken = (request: FastifyRequest) => {
   const header = request.headers.authorization;
   if (!header?.startsWith('Bearer ')) return undefined;
@@ -72,7 +55,7 @@ const bearerToken = (request: FastifyRequest) => {
 };
 
 export function createCallerAuth(core: Core): CallerAuth {
-  const isAdminKey = adminKeyMatcher(core.adminKey);
+  const isAdminKey = createAdminKeyMatcher(core.adminKey);
   const adminCaller: Caller = { kind: 'admin', userId: null, apiKeyId: null, scopes: ['*'], entitlements: null };
 
   async function memberCaller(token: string): Promise<Caller> {

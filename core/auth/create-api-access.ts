@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../../db/client.js';
 import type { AccessStrategyRegistry } from '../access/access-strategy-registry.js';
 import { createOutboxEmailSender } from '../adapters/outbox-email-sender.js';
+import { createSmtpEmailSender } from '../adapters/smtp-email-sender.js';
 import { createApiKeyService } from '../api-keys/api-key-service.js';
 import type { Config } from '../config.js';
 import type { EntitlementService } from '../entitlements/entitlement-service.js';
@@ -50,7 +51,17 @@ export async function createApiAccess(deps: {
   // A short wait at boot so the first requests count in the shared window; a dead Redis does not hold start-up.
   if (redisLimiter) await redisLimiter.ready(2000);
   const limiter = redisLimiter ?? createMemorySlidingWindow({ clock });
-  const email = createOutboxEmailSender({ logger, logBodies: config.NODE_ENV !== 'production' });
+  // The outbox stands in while no mail service is configured (embedded mode, tests).
+  const outbox = config.SMTP_URL
+    ? undefined
+    : createOutboxEmailSender({ logger, logBodies: config.NODE_ENV !== 'production' });
+  const smtp = config.SMTP_URL
+    ? createSmtpEmailSender({
+        url: config.SMTP_URL,
+        from: config.EMAIL_FROM ?? `no-reply@${new URL(config.PUBLIC_URL).hostname}`,
+      })
+    : undefined;
+  const email = smtp ?? outbox!;
   const apiKeys = createApiKeyService({
     db,
     cache: deps.cache,
@@ -81,7 +92,8 @@ export async function createApiAccess(deps: {
   return {
     apiKeys,
     auth,
-    email,
+    /** The embedded outbox, when no SMTP_URL is set. */
+    outbox,
     limiter,
     apiRateLimit: createApiRateLimit({ limiter, metrics: deps.metrics }),
     jobs: [
@@ -93,7 +105,10 @@ export async function createApiAccess(deps: {
         },
       }),
     ],
-    close: () => limiter.close(),
+    async close() {
+      smtp?.close();
+      await limiter.close();
+    },
   };
 }
 
