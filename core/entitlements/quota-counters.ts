@@ -35,7 +35,8 @@ function roundsOf(reservations: Array<{ index: number; reservation: QuotaReserva
     const key = counterKey(entry.reservation);
     const round = seen.get(key) ?? 0;
     seen.set(key, round + 1);
-    (rounds[round] ??= []).push(entry);
+    if (rounds[round]) rounds[round].push(entry);
+    else rounds[round] = [entry];
   }
   return rounds;
 }
