@@ -67,6 +67,10 @@ export function createInteractionRest(options: DiscordRestOptions): REST {
   return new REST({
     version: '10',
     ...(options.apiBase ? { api: options.apiBase } : {}),
+    // The SDK counts every request against one global budget (50/s by default) and pauses all of
+    // them for up to a second when it runs out: at 50+ replies a second, about one reply in fifty
+    // waited 0.4-0.6 s for nothing. Discord does not count interaction webhooks against it.
+    globalRequestsPerSecond: 10_000,
     retries: 2,
     timeout: 10_000,
   }).setToken(options.token);

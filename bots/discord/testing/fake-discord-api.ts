@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -63,6 +64,21 @@ const unknownMember = () => discordError(404, 10007, 'Unknown Member');
 const unknownRole = () => discordError(404, 10011, 'Unknown Role');
 const missingPermissions = () => discordError(403, 50013, 'Missing Permissions');
 
+/**
+ * The rate-limit bucket of a request, as Discord names one: per route, with the major parameter
+ * (the first id: guild, channel or webhook) kept and the other ids generalised. Discord never
+ * reports its global limit as a bucket; that one only shows as a 429 with X-RateLimit-Global.
+ */
+export function rateLimitBucketOf(method: string, path: string): string {
+  let majorKept = false;
+  const route = path.replace(/\d{5,}/g, (id) => {
+    if (majorKept) return ':id';
+    majorKept = true;
+    return id;
+  });
+  return `${method} ${route}`;
+}
+
 /** Interaction endpoints are not bound by the bot's global rate limit (Discord docs). */
 const exemptFromRateLimit = (path: string) => path.startsWith('/interactions/') || path.startsWith('/webhooks/');
 
@@ -88,8 +104,10 @@ export async function startFakeDiscordApi(options: FakeDiscordApiOptions = {}) {
   const registeredCommands = new Map<string, unknown[]>();
   /** Arrival times of rate-limited requests in the last second, accepted or not. */
   let recentArrivals: number[] = [];
-  /** Requests accepted in the last second (what the limit counts). */
+  /** Requests accepted in the last second (what the global limit counts). */
   let recentAccepted: number[] = [];
+  /** The same per bucket, for the bucket headers. */
+  const acceptedByBucket = new Map<string, number[]>();
   let maxRequestsInAnySecond = 0;
   let rateLimitedCount = 0;
 
@@ -233,16 +251,20 @@ export async function startFakeDiscordApi(options: FakeDiscordApiOptions = {}) {
   );
 
   /** Sliding one-second window: counts what arrived, refuses past the limit like Discord's global limit. */
-  function rateLimit(now: number): { refused: Answer } | { headers: Record<string, string> } {
+  /**
+   * Sliding one-second windows: the global one counts everything that arrived and refuses past
+   * the limit like Discord's global limit; each route's bucket reports its own use in the
+   * headers (with the same limit, so no one route is tighter than the whole).
+   */
+  function rateLimit(now: number, bucket: string): { refused: Answer } | { headers: Record<string, string> } {
     recentArrivals = recentArrivals.filter((at) => at > now - 1000);
     recentArrivals.push(now);
     maxRequestsInAnySecond = Math.max(maxRequestsInAnySecond, recentArrivals.length);
     if (requestsPerSecond === undefined) return { headers: {} };
     recentAccepted = recentAccepted.filter((at) => at > now - 1000);
-    const resetAfterMs = recentAccepted.length > 0 ? recentAccepted[0]! + 1000 - now : 1000;
     if (recentAccepted.length >= requestsPerSecond) {
       rateLimitedCount += 1;
-      const retryAfter = resetAfterMs / 1000;
+      const retryAfter = (recentAccepted[0]! + 1000 - now) / 1000;
       return {
         refused: {
           status: 429,
@@ -256,14 +278,17 @@ export async function startFakeDiscordApi(options: FakeDiscordApiOptions = {}) {
       };
     }
     recentAccepted.push(now);
-    const remaining = Math.max(0, requestsPerSecond - recentAccepted.length);
+    const inBucket = (acceptedByBucket.get(bucket) ?? []).filter((at) => at > now - 1000);
+    inBucket.push(now);
+    acceptedByBucket.set(bucket, inBucket);
+    const resetAfterMs = inBucket[0]! + 1000 - now;
     return {
       headers: {
         'x-ratelimit-limit': String(requestsPerSecond),
-        'x-ratelimit-remaining': String(remaining),
+        'x-ratelimit-remaining': String(Math.max(0, requestsPerSecond - inBucket.length)),
         'x-ratelimit-reset': ((now + resetAfterMs) / 1000).toFixed(3),
         'x-ratelimit-reset-after': (resetAfterMs / 1000).toFixed(3),
-        'x-ratelimit-bucket': 'fake-global',
+        'x-ratelimit-bucket': createHash('sha1').update(bucket).digest('hex').slice(0, 16),
       },
     };
   }
@@ -286,7 +311,7 @@ export async function startFakeDiscordApi(options: FakeDiscordApiOptions = {}) {
     const method = request.method ?? 'GET';
     let rateLimitHeaders: Record<string, string> = {};
     if (!exemptFromRateLimit(path)) {
-      const limited = rateLimit(now);
+      const limited = rateLimit(now, rateLimitBucketOf(method, path));
       if ('refused' in limited) return limited.refused;
       rateLimitHeaders = limited.headers;
     }
@@ -432,6 +457,7 @@ export async function startFakeDiscordApi(options: FakeDiscordApiOptions = {}) {
       requests.length = 0;
       recentArrivals = [];
       recentAccepted = [];
+      acceptedByBucket.clear();
       maxRequestsInAnySecond = 0;
       rateLimitedCount = 0;
     },
