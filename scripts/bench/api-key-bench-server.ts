@@ -1,6 +1,7 @@
 import { buildApp } from '../../web/app.js';
 import { createCallerAuth } from '../../web/caller-auth.js';
 import { type BenchCoreSpec, createBenchCore } from './bench-core.js';
+import { serveBenchApp } from './serve-bench-app.js';
 
 /** The same paths as in api-key-bench.ts (which must not import this file's values: that would start a server). */
 const paths = { keyed: '/__bench/api-key', bare: '/__bench/bare' } as const;
@@ -44,22 +45,7 @@ if (process.argv[2]) {
 
   app.get(paths.keyed, { preHandler: callerAuth.requireCaller }, async () => ({ ...sample }));
   app.get(paths.bare, async () => ({ ...sample }));
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.server.address();
-  if (address === null || typeof address === 'string') throw new Error('the bench server has no TCP address');
-
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    await app.close();
-    await dispose();
-    process.exit(0);
-  };
-  process.on('message', (message: unknown) => {
-    if (message === 'stop') void stop();
-  });
-  process.on('disconnect', () => void stop());
-  const ready: ApiKeyBenchReady = { type: 'ready', port: address.port, apiKey: key };
+  const port = await serveBenchApp(app, dispose);
+  const ready: ApiKeyBenchReady = { type: 'ready', port, apiKey: key };
   process.send?.(ready);
 }

@@ -1,6 +1,7 @@
 import { buildApp } from '../../web/app.js';
 import { type BenchCoreSpec, createBenchCore } from './bench-core.js';
 import { type BenchServerCpu, type BenchServerReady, bareRoutePath } from './bench-server-protocol.js';
+import { serveBenchApp } from './serve-bench-app.js';
 
 /**
  * Child-process entry of the HTTP bench (forked by http-server-process.ts): the real app plus
@@ -19,28 +20,13 @@ const { recheck_at: _internal, ...sample } = await core.entitlements.get(userId)
 // The baseline: same instance, hooks, logger, error handler and JSON output; no auth, schema or lookup.
 app.get(bareRoutePath, async () => ({ ...sample }));
 
-await app.listen({ host: '127.0.0.1', port: 0 });
-const address = app.server.address();
-if (address === null || typeof address === 'string') throw new Error('the bench server has no TCP address');
-
-let stopping = false;
-const stop = async () => {
-  if (stopping) return;
-  stopping = true;
-  await app.close();
-  await dispose();
-  process.exit(0);
-};
-process.on('message', (message: unknown) => {
-  if (message === 'stop') void stop();
+const port = await serveBenchApp(app, dispose, (message) => {
   if (message === 'cpu') {
     const usage = process.cpuUsage();
     const answer: BenchServerCpu = { type: 'cpu', micros: usage.user + usage.system };
     process.send?.(answer);
   }
 });
-// The parent went away (crash, Ctrl-C): do not linger.
-process.on('disconnect', () => void stop());
 
-const ready: BenchServerReady = { type: 'ready', port: address.port, userId };
+const ready: BenchServerReady = { type: 'ready', port, userId };
 process.send?.(ready);
