@@ -1,48 +1,29 @@
-import type { Update } from 'grammy/types';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../core/testing/test-core.js';
-import { createCommandRouter } from '../commands.js';
-import { createTelegramBot, type TelegramChatBot } from '../telegram/create-telegram-bot.js';
-import { type FakeTelegramApi, startFakeTelegramApi } from '../telegram/testing/fake-telegram-api.js';
+import type { TestApp } from '../../core/testing/test-core.js';
+import type { FakeTelegramApi } from '../telegram/testing/fake-telegram-api.js';
 import { commandMessage } from '../telegram/testing/telegram-fixtures.js';
+import { startTelegramTestShop, type TelegramTestShop } from '../telegram/testing/telegram-test-shop.js';
 
 const member = 123456789;
 const stranger = 987654321;
 const group = -1001234567890;
 const keyPattern = /ck_[0-9a-f]{8}_[A-Za-z0-9_-]{32}/;
 
+let shop: TelegramTestShop;
 let fake: FakeTelegramApi;
 let test: TestApp;
-let telegram: TelegramChatBot;
+let deliver: TelegramTestShop['deliver'];
 
 beforeEach(async () => {
-  fake = await startFakeTelegramApi({ now: () => new Date() });
-  test = await createTestApp({
-    TELEGRAM_BOT_TOKEN: fake.token,
-    TELEGRAM_API_ROOT: fake.url,
-    TELEGRAM_REQUESTS_PER_SECOND: '500',
-  });
-  telegram = createTelegramBot({
-    core: test.core,
-    router: createCommandRouter(test.core),
-    logger: test.core.logger,
-    botInfo: fake.botInfo,
-  });
-  test.core.access.registerPlatform(telegram.platform);
+  shop = await startTelegramTestShop();
+  ({ fake, test, deliver } = shop);
   fake.state.addChat({ id: group, title: 'Traders', type: 'supergroup' });
   fake.state.startedUsers.add(member);
 });
 
 afterEach(async () => {
-  await telegram?.stop();
-  await test?.close();
-  await fake?.close();
+  await shop?.close();
 });
-
-async function deliver(update: Update) {
-  await telegram.bot.handleUpdate(update);
-  await test.drain();
-}
 
 async function makePro(telegramId: number) {
   const { id } = await test.core.users.findOrCreate({ platform: 'telegram', externalId: String(telegramId) }, 'test');

@@ -1,38 +1,29 @@
 import { eq } from 'drizzle-orm';
-import type { Update } from 'grammy/types';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../core/testing/test-core.js';
+import type { TestApp } from '../../core/testing/test-core.js';
 import { purchases } from '../../db/schema/index.js';
 import { buildApp } from '../../web/app.js';
 import { createCommandRouter } from '../commands.js';
 import { payCheckoutLink } from '../testing/pay-checkout-link.js';
 import { createTelegramBot, type TelegramChatBot } from './create-telegram-bot.js';
-import { type FakeTelegramApi, startFakeTelegramApi } from './testing/fake-telegram-api.js';
+import type { FakeTelegramApi } from './testing/fake-telegram-api.js';
 import { buttonPress, commandMessage, telegramUpdate } from './testing/telegram-fixtures.js';
+import { startTelegramTestShop, type TelegramTestShop } from './testing/telegram-test-shop.js';
 
 const member = 123456789;
 const proChat = '-1001234567890';
 const adminChat = '-1009999999999';
 const moderator = 555000111;
 
+let shop: TelegramTestShop | undefined;
 let fake: FakeTelegramApi;
 let test: TestApp;
 let telegram: TelegramChatBot;
+let deliver: TelegramTestShop['deliver'];
 
 async function setup(environment: Record<string, string> = {}) {
-  let now = () => new Date();
-  fake = await startFakeTelegramApi({ now: () => now() });
-  test = await createTestApp({
-    TELEGRAM_BOT_TOKEN: fake.token,
-    TELEGRAM_API_ROOT: fake.url,
-    TELEGRAM_ADMIN_CHAT_IDS: adminChat,
-    TELEGRAM_REQUESTS_PER_SECOND: '500',
-    ...environment,
-  });
-  now = () => test.clock.now();
-  const router = createCommandRouter(test.core);
-  telegram = createTelegramBot({ core: test.core, router, logger: test.core.logger, botInfo: fake.botInfo });
-  test.core.access.registerPlatform(telegram.platform);
+  shop = await startTelegramTestShop({ TELEGRAM_ADMIN_CHAT_IDS: adminChat, ...environment });
+  ({ fake, test, telegram, deliver } = shop);
   await test.core.access.resources.add(
     'pro',
     { kind: 'telegram_chat', resource_id: proChat, label: 'Pro Members' },
@@ -47,16 +38,9 @@ async function setup(environment: Record<string, string> = {}) {
 }
 
 afterEach(async () => {
-  await telegram?.stop();
-  await test?.close();
-  await fake?.close();
+  await shop?.close();
+  shop = undefined;
 });
-
-/** Feeds an update the way Telegram would, then lets the jobs it caused run. */
-async function deliver(update: Update) {
-  await telegram.bot.handleUpdate(update);
-  await test.drain();
-}
 
 const lastMessageTo = (chatId: number | string) => {
   const message = fake.messagesTo(chatId).at(-1);

@@ -1,54 +1,35 @@
 import { eq } from 'drizzle-orm';
-import type { Update } from 'grammy/types';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../core/testing/test-core.js';
+import type { TestApp } from '../../core/testing/test-core.js';
 import { identities } from '../../db/schema/index.js';
-import { createCommandRouter } from '../commands.js';
-import { createTelegramBot, type TelegramChatBot } from './create-telegram-bot.js';
-import { type FakeTelegramApi, startFakeTelegramApi } from './testing/fake-telegram-api.js';
+import type { FakeTelegramApi } from './testing/fake-telegram-api.js';
 import { commandMessage } from './testing/telegram-fixtures.js';
+import { startTelegramTestShop, type TelegramTestShop } from './testing/telegram-test-shop.js';
 
 const member = 123456789;
 const moderator = 555000111;
 const proChannel = '-1007777777777';
 
+let shop: TelegramTestShop;
 let fake: FakeTelegramApi;
 let test: TestApp;
-let telegram: TelegramChatBot;
+let deliver: TelegramTestShop['deliver'];
 
 beforeEach(async () => {
-  let now = () => new Date();
-  fake = await startFakeTelegramApi({ now: () => now() });
-  test = await createTestApp({
-    TELEGRAM_BOT_TOKEN: fake.token,
-    TELEGRAM_API_ROOT: fake.url,
-    TELEGRAM_REQUESTS_PER_SECOND: '500',
+  shop = await startTelegramTestShop({
     SIGNAL_TELEGRAM_MESSAGES_PER_SECOND: '500',
     MODERATOR_IDS: `telegram:${moderator}`,
   });
-  now = () => test.clock.now();
-  telegram = createTelegramBot({
-    core: test.core,
-    router: createCommandRouter(test.core),
-    logger: test.core.logger,
-    botInfo: fake.botInfo,
-  });
-  test.core.access.registerPlatform(telegram.platform);
+  ({ fake, test, deliver } = shop);
   fake.state.addChat({ id: Number(proChannel), title: 'Pro Signals', type: 'supergroup' });
   fake.state.startedUsers.add(member);
   fake.state.startedUsers.add(moderator);
 });
 
 afterEach(async () => {
-  await telegram?.stop();
-  await test?.close();
-  await fake?.close();
+  await shop?.close();
 });
 
-async function deliver(update: Update) {
-  await telegram.bot.handleUpdate(update);
-  await test.drain();
-}
 const textsTo = (chatId: number | string) => fake.messagesTo(chatId).map((message) => message.text);
 const signalTextsTo = (chatId: number | string) => textsTo(chatId).filter((text) => text.includes('Signal #'));
 
