@@ -2,6 +2,7 @@ import { and, asc, count, eq, gt, gte, inArray, lt, sum } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { autotradeAccounts, autotradeFills, notifications } from '../../db/schema/index.js';
 import type { EntitlementService } from '../entitlements/entitlement-service.js';
+import { utcDay } from '../entitlements/quota-counters.js';
 import { formatDate, formatMoney } from '../formatting.js';
 import type { NotificationKind } from '../notifications/access-transition.js';
 import type { Notify } from '../notifications/notify.js';
@@ -38,7 +39,7 @@ export async function sendDailyPnlReports(deps: {
   const reportAt = reportTimeOfDay(now, deps.reportHourUtc);
   if (now < reportAt) return 0;
   const windowStart = new Date(reportAt.getTime() - dayMs);
-  const day = reportAt.toISOString().slice(0, 10);
+  const day = utcDay(reportAt);
   const keyOf = (userId: string) => `autotrade-report:${userId}:${day}`;
 
   let sent = 0;

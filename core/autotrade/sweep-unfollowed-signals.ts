@@ -1,9 +1,9 @@
-import { and, asc, eq, gt, isNull, lte, sql } from 'drizzle-orm';
+import { eq, exists, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
-import { autotradeFollowedSignals, signals } from '../../db/schema/index.js';
+import { autotradeFollowedSignals } from '../../db/schema/index.js';
 import type { Clock } from '../ports/clock.js';
 import type { PublishedSignal } from '../signals/published-signal.js';
-import { toPublishedSignal } from '../signals/signal-rows.js';
+import { recentSignalsNotHandled } from '../signals/recent-signals.js';
 
 /**
  * The follow job is only a nudge: signals published within the order lifetime that were never
@@ -17,20 +17,18 @@ export async function sweepUnfollowedSignals(deps: {
   graceMs: number;
   follow: (signal: PublishedSignal) => Promise<void>;
 }): Promise<number> {
-  const now = deps.clock.now().getTime();
-  const rows = await deps.db
-    .select({ signal: signals })
-    .from(signals)
-    .leftJoin(autotradeFollowedSignals, eq(autotradeFollowedSignals.signalId, sql`${signals.id}::text`))
-    .where(
-      and(
-        isNull(autotradeFollowedSignals.signalId),
-        gt(signals.publishedAt, new Date(now - deps.orderTtlMs)),
-        lte(signals.publishedAt, new Date(now - deps.graceMs)),
+  const unfollowed = await recentSignalsNotHandled(
+    deps.db,
+    deps.clock,
+    { lookbackMs: deps.orderTtlMs, graceMs: deps.graceMs },
+    (signalId) =>
+      exists(
+        deps.db
+          .select({ one: sql`1` })
+          .from(autotradeFollowedSignals)
+          .where(eq(autotradeFollowedSignals.signalId, sql`${signalId}::text`)),
       ),
-    )
-    .orderBy(asc(signals.sequence))
-    .limit(100);
-  for (const row of rows) await deps.follow(toPublishedSignal(row.signal));
-  return rows.length;
+  );
+  for (const signal of unfollowed) await deps.follow(signal);
+  return unfollowed.length;
 }

@@ -14,7 +14,7 @@ export interface QuotaReservation {
 }
 
 /** `YYYY-MM-DD` of the UTC day: members are everywhere, so the server's zone means nothing. */
-const utcDay = (at: Date) => at.toISOString().slice(0, 10);
+export const utcDay = (at: Date) => at.toISOString().slice(0, 10);
 
 const assertWholeAmount = (reservation: QuotaReservation) => {
   if (!Number.isInteger(reservation.amount) || reservation.amount < 1)

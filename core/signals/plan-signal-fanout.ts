@@ -6,12 +6,13 @@ import type { AccessStrategyRegistry } from '../access/access-strategy-registry.
 import type { CatalogService } from '../catalog/catalog-service.js';
 import { computeEntitlements } from '../entitlements/compute-entitlements.js';
 import type { EntitlementService } from '../entitlements/entitlement-service.js';
+import { utcDay } from '../entitlements/quota-counters.js';
 import type { Clock } from '../ports/clock.js';
 import type { Queue } from '../ports/queue.js';
 import { deliverSignalJob } from './signal-jobs.js';
 import type { SignalMetrics } from './signal-metrics.js';
 import { recipientPage, type SignalRecipient } from './signal-recipients.js';
-import { type SignalRow, utcDay } from './signal-rows.js';
+import type { SignalRow } from './signal-rows.js';
 
 type NewDelivery = typeof signalDeliveries.$inferInsert;
 

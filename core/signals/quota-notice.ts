@@ -4,9 +4,9 @@ import type { Database } from '../../db/client.js';
 import { signalQuotaNotices } from '../../db/schema/index.js';
 import type { AccessStrategyRegistry } from '../access/access-strategy-registry.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
+import { utcDay } from '../entitlements/quota-counters.js';
 import type { Clock } from '../ports/clock.js';
 import { quotaReachedMessage } from './signal-messages.js';
-import { utcDay } from './signal-rows.js';
 
 export type SendQuotaNotice = (input: {
   userId: string;

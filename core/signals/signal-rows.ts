@@ -15,6 +15,3 @@ export const toPublishedSignal = (row: SignalRow): PublishedSignal => ({
   publishedAt: row.publishedAt,
   hash: row.hash,
 });
-
-/** `YYYY-MM-DD` of the UTC day, the day daily quotas count in. */
-export const utcDay = (at: Date) => at.toISOString().slice(0, 10);
