@@ -3,14 +3,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * Provider fixtures live beside the repository (`<repoRoot>/../shared/fixtures`), not inside it,
- * so every clone and worktree reads the same real payloads. SHARED_FIXTURES_DIR points elsewhere
- * (CI, a different checkout layout). Tests read fixtures only through these helpers.
+ * Provider fixtures live inside the repository (`test-fixtures/<provider>/`, each with a MANIFEST
+ * naming its public source), so a fresh clone with nothing beside it runs the whole suite.
+ * Tests, the bench and the fake providers read fixtures only through these helpers.
  */
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-export const fixturesRoot = (): string =>
-  process.env['SHARED_FIXTURES_DIR'] ?? path.resolve(repositoryRoot, '..', 'shared', 'fixtures');
+export const fixturesRoot = (): string => path.join(repositoryRoot, 'test-fixtures');
 
 export const fixturePath = (...parts: string[]): string => path.join(fixturesRoot(), ...parts);
 

@@ -1,7 +1,7 @@
 import { createPrivateKey, type KeyObject, sign } from 'node:crypto';
 import { readFixture, readJsonFixture } from '../../../core/testing/fixtures.js';
 
-/** One of Discord's signed examples in ../shared/fixtures/discord/signed. */
+/** One of Discord's signed examples in test-fixtures/discord/signed. */
 export interface SignedInteractionFixture {
   public_key_hex: string;
   private_key_seed_hex: string;

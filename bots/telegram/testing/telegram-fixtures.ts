@@ -8,7 +8,7 @@ export type TelegramUpdateFixture =
   | 'callback_query'
   | 'chat_join_request';
 
-/** A fresh copy of a Bot API update from ../shared/fixtures/telegram/updates. */
+/** A fresh copy of a Bot API update from test-fixtures/telegram/updates. */
 export const telegramUpdate = (name: TelegramUpdateFixture): Update =>
   readJsonFixture<Update>('telegram', 'updates', `${name}.json`);
 
