@@ -7,6 +7,7 @@ import { createChatBots } from './bots/create-chat-bots.js';
 import { type Config, ConfigError, loadConfig } from './core/config.js';
 import { createCore } from './core/index.js';
 import { buildApp } from './web/app.js';
+import { buildMetricsApp } from './web/metrics-server.js';
 
 /**
  * Embedded mode without ADMIN_API_KEY: one key is made on first start and kept in the data
@@ -58,6 +59,11 @@ async function main() {
     const app = await buildApp(core, { mounts: bots.flatMap((bot) => bot.mounts) });
     await app.listen({ host: config.HOST, port: config.PORT });
     closers.push(() => app.close());
+  }
+  if (config.METRICS_PORT !== undefined) {
+    const metricsApp = buildMetricsApp(core);
+    await metricsApp.listen({ host: config.HOST, port: config.METRICS_PORT });
+    closers.push(() => metricsApp.close());
   }
   if (runs('bots')) {
     for (const bot of bots) {

@@ -65,17 +65,89 @@ describe('loadConfig', () => {
     expect(config.STRIPE_WEBHOOK_SECRETS).toEqual(['whsec_new', 'whsec_old']);
   });
 
-  it('production without ADMIN_API_KEY fails, and with one it loads', () => {
-    expect(problemsOf({ NODE_ENV: 'production' })).toEqual(['ADMIN_API_KEY: required when NODE_ENV=production']);
-    expect(problemsOf({ NODE_ENV: 'production', ADMIN_API_KEY: 'too-short' })).toEqual([
+  const production = {
+    NODE_ENV: 'production',
+    ADMIN_API_KEY: validAdminKey,
+    DATABASE_URL: 'postgres://app@db.internal:5432/app',
+    PUBLIC_URL: 'https://shop.example.com',
+    BILLING_PROVIDER_MODE: 'stripe',
+    STRIPE_SECRET_KEY: 'sk_live_123',
+    STRIPE_WEBHOOK_SECRET: 'whsec_live',
+  };
+
+  it('production starts with a database, an https PUBLIC_URL, an admin key and a real provider, and the sandbox off', () => {
+    const config = loadConfig(production);
+    expect(config.SANDBOX_ENABLED).toBe(false);
+    expect(config.PUBLIC_URL).toBe('https://shop.example.com');
+  });
+
+  it('production on the Docker defaults names every unsafe variable at once: admin key, database, public URL, sandbox', () => {
+    const problems = problemsOf({ NODE_ENV: 'production' });
+    expect(problems).toEqual([
+      'ADMIN_API_KEY: required when NODE_ENV=production',
+      'DATABASE_URL: required when NODE_ENV=production (without it every machine runs its own empty PGlite)',
+      'PUBLIC_URL: required when NODE_ENV=production (links would point at localhost)',
+      'BILLING_PROVIDER_MODE: the sandbox provider lets anyone pay without a card: use stripe, or set SANDBOX_ENABLED=true on purpose when NODE_ENV=production',
+    ]);
+    expect(problemsOf({ ...production, ADMIN_API_KEY: 'too-short' })).toEqual([
       'ADMIN_API_KEY: must be at least 24 characters',
     ]);
-    expect(loadConfig({ NODE_ENV: 'production', ADMIN_API_KEY: validAdminKey }).ADMIN_API_KEY).toBe(validAdminKey);
+  });
+
+  it('production refuses a PUBLIC_URL that is not https', () => {
+    expect(problemsOf({ ...production, PUBLIC_URL: 'http://shop.example.com' })).toEqual([
+      'PUBLIC_URL: must be https:// when NODE_ENV=production',
+    ]);
+  });
+
+  it('production runs the sandbox only when SANDBOX_ENABLED=true is set on purpose', () => {
+    const sandboxProduction = { ...production, BILLING_PROVIDER_MODE: 'sandbox' };
+    expect(problemsOf(sandboxProduction)[0]).toMatch(/^BILLING_PROVIDER_MODE: .*SANDBOX_ENABLED=true/);
+    expect(problemsOf({ ...sandboxProduction, SANDBOX_ENABLED: 'false' })[0]).toMatch(/^BILLING_PROVIDER_MODE:/);
+    expect(loadConfig({ ...sandboxProduction, SANDBOX_ENABLED: 'true' }).SANDBOX_ENABLED).toBe(true);
+    expect(loadConfig({}).SANDBOX_ENABLED).toBe(true);
+    expect(loadConfig({ SANDBOX_ENABLED: 'no' }).SANDBOX_ENABLED).toBe(false);
   });
 
   it('a production problem is reported together with a malformed field', () => {
-    const problems = problemsOf({ NODE_ENV: 'production', WEBHOOK_MAX_ATTEMPTS: '0' });
+    const problems = problemsOf({ ...production, ADMIN_API_KEY: undefined, WEBHOOK_MAX_ATTEMPTS: '0' });
     expect(problems.map((problem) => problem.split(':')[0]).sort()).toEqual(['ADMIN_API_KEY', 'WEBHOOK_MAX_ATTEMPTS']);
+  });
+
+  it('base URLs must end the way their client expects, since each client appends the rest itself', () => {
+    expect(problemsOf({ DISCORD_API_BASE: 'http://127.0.0.1:9000' })).toEqual([
+      'DISCORD_API_BASE: must end in /api (discord.js adds the version)',
+    ]);
+    expect(problemsOf({ SLACK_API_URL: 'http://127.0.0.1:9000/api' })).toEqual([
+      'SLACK_API_URL: must end in /api/ (the client appends the method name)',
+    ]);
+    expect(problemsOf({ TELEGRAM_API_ROOT: 'https://api.telegram.org/bot123:abc' })).toEqual([
+      'TELEGRAM_API_ROOT: must not include /bot<token> (grammY adds it)',
+    ]);
+    expect(problemsOf({ STRIPE_API_BASE: 'http://127.0.0.1:12111/v1' })).toEqual([
+      'STRIPE_API_BASE: must be an origin without a path (the SDK adds /v1)',
+    ]);
+    expect(
+      loadConfig({
+        DISCORD_API_BASE: 'https://discord.com/api',
+        SLACK_API_URL: 'https://slack.com/api/',
+        TELEGRAM_API_ROOT: 'https://api.telegram.org',
+        STRIPE_API_BASE: 'http://127.0.0.1:12111',
+      }).DISCORD_API_BASE,
+    ).toBe('https://discord.com/api');
+  });
+
+  it('REDIS_PREFIX defaults to cm: and keeps to key-safe characters, so two deployments can share one Redis', () => {
+    expect(loadConfig({}).REDIS_PREFIX).toBe('cm:');
+    expect(loadConfig({ REDIS_PREFIX: 'shop-b:' }).REDIS_PREFIX).toBe('shop-b:');
+    expect(problemsOf({ REDIS_PREFIX: 'has space' })[0]).toMatch(/^REDIS_PREFIX:/);
+  });
+
+  it('METRICS_PORT is a port number and METRICS_TOKEN a long secret', () => {
+    expect(loadConfig({ METRICS_PORT: '9091' }).METRICS_PORT).toBe(9091);
+    expect(loadConfig({ METRICS_PORT: '' }).METRICS_PORT).toBeUndefined();
+    const named = problemsOf({ METRICS_PORT: '70000', METRICS_TOKEN: 'short' }).map((problem) => problem.split(':')[0]);
+    expect(named.sort()).toEqual(['METRICS_PORT', 'METRICS_TOKEN']);
   });
 
   it('a sandbox webhook secret is random per process unless set, so no well-known default signs webhooks', () => {

@@ -108,7 +108,7 @@ describe('per-tier API rate limits', () => {
   });
 
   it('rate-limited requests are counted in /metrics', async () => {
-    const metrics = await test.app.inject({ method: 'GET', url: '/metrics' });
+    const metrics = await test.app.inject({ method: 'GET', url: '/metrics', headers: adminHeaders });
     expect(metrics.body).toMatch(/api_rate_limited_total\{kind="access_token",tier="free"\} [1-9]/);
     expect(metrics.body).toMatch(/api_rate_limited_total\{kind="api_key",tier="vip"\} [1-9]/);
   });

@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { Core } from '../../core/index.js';
+import { createMetricsGuard } from '../metrics-access.js';
+import { serveMetrics } from '../metrics-server.js';
 
-/** Liveness, readiness (the database answers) and Prometheus metrics. */
+/** Liveness, readiness (the database answers) and Prometheus metrics behind a token. */
 export async function operationsRoutes(app: FastifyInstance, core: Core) {
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
 
@@ -17,8 +19,6 @@ export async function operationsRoutes(app: FastifyInstance, core: Core) {
     }
   });
 
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
-    reply.header('content-type', core.metrics.registry.contentType);
-    return core.metrics.registry.metrics();
-  });
+  const requireMetricsToken = createMetricsGuard({ metricsToken: core.config.METRICS_TOKEN, adminKey: core.adminKey });
+  app.get('/metrics', { schema: { hide: true }, onRequest: requireMetricsToken }, serveMetrics(core));
 }
