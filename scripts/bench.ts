@@ -17,6 +17,7 @@ import {
   writeJsonReport,
 } from './bench/report.js';
 import { formatSignalFanout, runSignalFanoutBench } from './bench/signal-fanout-bench.js';
+import { formatSignalsApiBench, runSignalsApiBench } from './bench/signals-api-bench.js';
 import { runWebhookIngestBench } from './bench/webhook-ingest-bench.js';
 
 /**
@@ -54,6 +55,10 @@ for (const target of benchTargets(options)) {
     if (options.only === undefined || options.only === 'apikeys') {
       result.apiKeys = await runApiKeyBench(spec, options);
       console.log(formatApiKeyBench(result.apiKeys, options));
+    }
+    if (options.only === undefined || options.only === 'signalsapi') {
+      result.signalsApi = await runSignalsApiBench(spec, options);
+      console.log(formatSignalsApiBench(result.signalsApi, options));
     }
     if (options.only === undefined || options.only === 'signals') {
       result.signalFanout = await runSignalFanoutBench(spec, options.signals);

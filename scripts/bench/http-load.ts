@@ -12,6 +12,8 @@ export interface LoadFigures {
 export interface LoadRun {
   url: string;
   headers?: Record<string, string>;
+  /** Connection n sends headersPerConnection[n % length] (several callers, e.g. several API keys). */
+  headersPerConnection?: Record<string, string>[];
   connections: number;
   durationSeconds: number;
 }
@@ -22,10 +24,24 @@ export interface LoadRun {
  */
 export async function measureHttp(run: LoadRun): Promise<LoadFigures> {
   const latencies: number[] = [];
+  let connection = 0;
+  const perConnection = run.headersPerConnection;
+  const setupClient = perConnection?.length
+    ? (client: autocannon.Client) => {
+        client.setHeaders({ ...run.headers, ...perConnection[connection % perConnection.length] });
+        connection += 1;
+      }
+    : undefined;
   let failedStatus: number | undefined;
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
-      { url: run.url, headers: run.headers ?? {}, connections: run.connections, duration: run.durationSeconds },
+      {
+        url: run.url,
+        headers: run.headers ?? {},
+        connections: run.connections,
+        duration: run.durationSeconds,
+        ...(setupClient ? { setupClient } : {}),
+      },
       (error: unknown, finished: autocannon.Result) => (error ? reject(error) : resolve(finished)),
     );
     instance.on('response', (_client, statusCode, _bytes, responseTime) => {

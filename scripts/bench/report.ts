@@ -13,6 +13,7 @@ import {
 } from './entitlement-check-bench.js';
 import type { MachineLoad } from './machine-load.js';
 import type { SignalFanoutFigures } from './signal-fanout-bench.js';
+import type { SignalsApiBenchFigures } from './signals-api-bench.js';
 import { ingestTargets, type WebhookIngestFigures } from './webhook-ingest-bench.js';
 
 export interface TargetResult {
@@ -22,6 +23,7 @@ export interface TargetResult {
   botCommands?: BotBenchFigures;
   apiKeys?: ApiKeyBenchFigures;
   signalFanout?: SignalFanoutFigures;
+  signalsApi?: SignalsApiBenchFigures;
 }
 
 const whole = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
@@ -123,33 +125,36 @@ export function writeJsonReport(
       ingest_events: options.ingestEvents,
       ingest_concurrency: options.ingestConcurrency,
     },
-    targets: results.map(({ target, entitlementCheck, webhookIngest, botCommands, apiKeys, signalFanout }) => ({
-      name: target.name,
-      description: target.description,
-      entitlement_check: entitlementCheck && {
-        check: routeJson(entitlementCheck.check),
-        bare: routeJson(entitlementCheck.bare),
-        ratio: round(entitlementCheck.ratio),
-        server_cpu_ratio: round(entitlementCheck.cpuRatio),
-        target: { min_ratio: checkTargets.minRatio, max_p99_ms: checkTargets.maxP99Ms },
-        met: entitlementCheck.met,
-        report: formatEntitlementCheck(entitlementCheck, options).split('\n'),
-      },
-      webhook_ingest: webhookIngest && {
-        events_per_second: round(webhookIngest.eventsPerSecond, 1),
-        raw_insert_rows_per_second: round(webhookIngest.rawRowsPerSecond, 1),
-        ratio: round(webhookIngest.ratio),
-        events: webhookIngest.events,
-        concurrency: webhookIngest.concurrency,
-        target: { min_ratio: ingestTargets.minRatio },
-        met: webhookIngest.met,
-        report: formatWebhookIngest(webhookIngest),
-      },
-      // The newer benches' figures as measured; each prints its own verdicts.
-      bot_commands: botCommands,
-      api_keys: apiKeys,
-      signal_fanout: signalFanout,
-    })),
+    targets: results.map(
+      ({ target, entitlementCheck, webhookIngest, botCommands, apiKeys, signalFanout, signalsApi }) => ({
+        name: target.name,
+        description: target.description,
+        entitlement_check: entitlementCheck && {
+          check: routeJson(entitlementCheck.check),
+          bare: routeJson(entitlementCheck.bare),
+          ratio: round(entitlementCheck.ratio),
+          server_cpu_ratio: round(entitlementCheck.cpuRatio),
+          target: { min_ratio: checkTargets.minRatio, max_p99_ms: checkTargets.maxP99Ms },
+          met: entitlementCheck.met,
+          report: formatEntitlementCheck(entitlementCheck, options).split('\n'),
+        },
+        webhook_ingest: webhookIngest && {
+          events_per_second: round(webhookIngest.eventsPerSecond, 1),
+          raw_insert_rows_per_second: round(webhookIngest.rawRowsPerSecond, 1),
+          ratio: round(webhookIngest.ratio),
+          events: webhookIngest.events,
+          concurrency: webhookIngest.concurrency,
+          target: { min_ratio: ingestTargets.minRatio },
+          met: webhookIngest.met,
+          report: formatWebhookIngest(webhookIngest),
+        },
+        // The newer benches' figures as measured; each prints its own verdicts.
+        bot_commands: botCommands,
+        api_keys: apiKeys,
+        signal_fanout: signalFanout,
+        signals_api: signalsApi,
+      }),
+    ),
   };
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
