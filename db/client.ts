@@ -22,11 +22,20 @@ export interface DatabaseHandle {
   db: Database;
   kind: 'pglite' | 'postgres';
   migrate(): Promise<void>;
+  /**
+   * Runs `work` while holding the database-wide migration lock, so processes started together
+   * take turns at migrate + seed instead of racing on the same DDL (PostgreSQL: a session
+   * advisory lock on one reserved connection; PGlite: one process per data directory anyway).
+   */
+  withMigrationLock<T>(work: () => Promise<T>): Promise<T>;
   /** Runs a statement that has no result, outside the query builder (DDL in tests, bench). */
   exec(statement: string): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** One advisory lock key for every process of this app that migrates or seeds. */
+const migrationLockName = 'community-monetization:migrate';
 
 export const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 
@@ -51,6 +60,19 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
       db,
       kind: 'postgres',
       migrate: () => migratePostgres(db as never, { migrationsFolder }),
+      async withMigrationLock(work) {
+        const connection = await client.reserve();
+        try {
+          await connection`select pg_advisory_lock(hashtext(${migrationLockName}))`;
+          try {
+            return await work();
+          } finally {
+            await connection`select pg_advisory_unlock(hashtext(${migrationLockName}))`;
+          }
+        } finally {
+          connection.release();
+        }
+      },
       exec: async (statement) => {
         await client.unsafe(statement);
       },
@@ -68,6 +90,7 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
     db,
     kind: 'pglite',
     migrate: () => migratePglite(db as never, { migrationsFolder }),
+    withMigrationLock: (work) => work(),
     exec: async (statement) => {
       await client.exec(statement);
     },

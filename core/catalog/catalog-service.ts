@@ -72,10 +72,12 @@ export function createCatalogService(deps: { db: Database; defaultCurrency: stri
     planRows.map((plan) => ({ ...plan, prices: priceRows.filter((price) => price.planId === plan.id) }));
 
   return {
-    /** Inserts the default catalog where missing; never overwrites what moderators changed. */
-    async seed() {
-      await db.transaction(async (transaction) => {
-        for (const plan of defaultCatalog) await insertPlan(transaction, plan);
+    /** Inserts the default catalog where missing (never overwrites what moderators changed); returns the plans it inserted. */
+    async seed(): Promise<string[]> {
+      return db.transaction(async (transaction) => {
+        const inserted: string[] = [];
+        for (const plan of defaultCatalog) if (await insertPlan(transaction, plan)) inserted.push(plan.id);
+        return inserted;
       });
     },
 

@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import postgres from 'postgres';
 import { createDatabase, type DatabaseHandle } from '../../db/client.js';
+import { createEmptyServerDatabase } from './empty-server-database.js';
 
 /** Where the global setup leaves a migrated PGlite, so each test file loads it instead of migrating. */
 export const pgliteTemplateEnvironmentKey = 'PGLITE_TEMPLATE_FILE';
@@ -13,19 +12,14 @@ export const pgliteTemplateEnvironmentKey = 'PGLITE_TEMPLATE_FILE';
 export async function createTestDatabase(): Promise<DatabaseHandle> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (serverUrl) {
-    const name = `test_${randomBytes(6).toString('hex')}`;
-    const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database ${name}`);
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    const handle = await createDatabase({ url: url.toString(), poolSize: 5 });
+    const empty = await createEmptyServerDatabase(serverUrl);
+    const handle = await createDatabase({ url: empty.url, poolSize: 5 });
     await handle.migrate();
     return {
       ...handle,
       async close() {
         await handle.close();
-        await admin.unsafe(`drop database if exists ${name} with (force)`);
-        await admin.end({ timeout: 5 });
+        await empty.drop();
       },
     };
   }
