@@ -11,11 +11,11 @@ import { createRedisCache } from './adapters/redis-cache.js';
 import { createApiAccess } from './auth/create-api-access.js';
 import { createAutotradeService } from './autotrade/autotrade-service.js';
 import { createSeededPriceFeed } from './autotrade/seeded-price-feed.js';
-import { createBusinessStats } from './billing/business-stats.js';
+import { createBusinessFigures } from './billing/business-figures.js';
 import { createCheckoutService } from './billing/checkout-service.js';
 import { createSandboxProvider, type SandboxProvider } from './billing/providers/sandbox/sandbox-provider.js';
 import { createStripeProvider } from './billing/providers/stripe/stripe-provider.js';
-import { buildRevenueReport, recurringRevenue } from './billing/revenue-report.js';
+import { buildRevenueReport } from './billing/revenue-report.js';
 import { createSubscriptionService } from './billing/subscription-service.js';
 import { syncProviderPrices } from './billing/sync-provider-prices.js';
 import { createCatalogService } from './catalog/catalog-service.js';
@@ -131,6 +131,10 @@ export async function createCore(dependencies: CoreDependencies) {
   }
   const defaultProvider = config.BILLING_PROVIDER_MODE === 'stripe' ? 'stripe' : 'sandbox';
 
+  const entitlementPolicy = {
+    gracePeriodMs: config.GRACE_PERIOD_DAYS * 86_400_000,
+    renewalLeewayMs: config.RENEWAL_LEEWAY_HOURS * 3_600_000,
+  };
   const entitlements = createEntitlementService({
     db,
     cache,
@@ -139,10 +143,7 @@ export async function createCore(dependencies: CoreDependencies) {
     catalog,
     metrics,
     logger,
-    policy: {
-      gracePeriodMs: config.GRACE_PERIOD_DAYS * 86_400_000,
-      renewalLeewayMs: config.RENEWAL_LEEWAY_HOURS * 3_600_000,
-    },
+    policy: entitlementPolicy,
     cacheTtlSeconds: config.ENTITLEMENT_CACHE_TTL_SECONDS,
     // The per-process copy only makes sense in front of Redis.
     localCacheTtlMs: config.REDIS_URL ? config.ENTITLEMENT_LOCAL_CACHE_TTL_MS : 0,
@@ -348,12 +349,16 @@ export async function createCore(dependencies: CoreDependencies) {
     ttlMinutes: config.LINK_CODE_TTL_MINUTES,
   });
   const members = createMemberDirectory({ db, clock, entitlements, subscriptions });
-  const stats = createBusinessStats({ db, clock });
+  // One computation behind `/admin stats`, `GET /admin/revenue` and the MRR metric.
+  const businessFigures = createBusinessFigures({ db, clock, policy: entitlementPolicy });
 
   metrics.collectors.queueDepth = () => queue.depth();
   // Only the recurring part: a scrape must not also sum the ledger.
   metrics.collectors.monthlyRecurringRevenue = async () =>
-    (await recurringRevenue(db)).mrr.map((entry) => ({ currency: entry.currency, amountMinor: entry.amount_minor }));
+    (await businessFigures.monthToDate()).mrr.map((entry) => ({
+      currency: entry.currency,
+      amountMinor: entry.amount_minor,
+    }));
   metrics.collectors.webhookBacklog = () => paymentEvents.countByStatus(['pending', 'failed', 'dead']);
 
   return {
@@ -385,7 +390,7 @@ export async function createCore(dependencies: CoreDependencies) {
     promotions,
     quotas,
     members,
-    stats,
+    businessFigures,
     access,
     notifications,
     signals,
@@ -396,7 +401,7 @@ export async function createCore(dependencies: CoreDependencies) {
     rateLimiter: apiAccess.limiter,
     emailOutbox: apiAccess.outbox,
     outboundWebhooks,
-    revenueReport: (period: { from: Date; to: Date }) => buildRevenueReport(db, period),
+    revenueReport: (period: { from: Date; to: Date }) => buildRevenueReport(db, businessFigures, period),
     syncProviderPrices: (providerName: string) =>
       syncProviderPrices(catalog, providers.get(providerName), config.IDEMPOTENCY_PREFIX),
 

@@ -24,7 +24,11 @@ export async function applyDispute(
   if (current && (finality[current] ?? 0) >= (finality[event.status] ?? 0)) return null;
   await executor
     .update(purchases)
-    .set({ disputeId: event.providerDisputeId, disputeStatus: event.status })
+    .set({
+      disputeId: event.providerDisputeId,
+      disputeStatus: event.status,
+      disputeClosedAt: event.status === 'open' ? null : event.occurredAt,
+    })
     .where(eq(purchases.id, purchase.id));
   const disputeKey = `${context.provider}:${event.providerDisputeId}`;
   const common = {

@@ -9,6 +9,7 @@ import { applyRefund } from './apply-refund.js';
 import { applySubscriptionSnapshot } from './apply-subscription-snapshot.js';
 import { recordPayment } from './record-payment.js';
 import { resolveUserId } from './resolve-user.js';
+import { recordSubscriptionDiscount } from './subscription-discount.js';
 
 export interface ApplyContext {
   provider: string;
@@ -59,6 +60,7 @@ export async function applyPaymentEvent(
     if (userId) affected.add(userId);
   };
 
+  let promotionCode: string | null = null;
   if (event.kind === 'checkout.completed') {
     const [checkout] = await executor
       .select()
@@ -78,6 +80,7 @@ export async function applyPaymentEvent(
         .update(checkoutSessions)
         .set({ status: 'completed', completedAt: context.now })
         .where(eq(checkoutSessions.id, checkout.id));
+    promotionCode = checkout?.promotionCode ?? null;
     if (checkout?.promotionCode)
       await recordPromotionRedemption(executor, {
         code: checkout.promotionCode,
@@ -97,6 +100,14 @@ export async function applyPaymentEvent(
   // Subscriptions first: a payment may be the first we hear of its subscription.
   for (const snapshot of snapshots)
     add(await applySubscriptionSnapshot(executor, context.provider, snapshot, context.now));
+  // The subscription a discounted checkout started keeps the code's terms: MRR reads them.
+  if (event.kind === 'checkout.completed' && promotionCode && event.providerSubscriptionId)
+    await recordSubscriptionDiscount(executor, {
+      provider: context.provider,
+      providerSubscriptionId: event.providerSubscriptionId,
+      promotionCode,
+      now: context.now,
+    });
 
   switch (event.kind) {
     case 'payment.succeeded':

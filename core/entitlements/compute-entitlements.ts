@@ -145,6 +145,22 @@ function subscriptionCandidate(
   }
 }
 
+/**
+ * Where one subscription stands now, by the same rules that decide access: refunded or charged
+ * back, trialing, active, canceling at period end, past due (in or beyond grace), ended.
+ * `live` is true exactly when the subscription itself grants its tier. The business figures
+ * (MRR, active by plan) count the live ones, so they mean what `/why` says.
+ */
+export function subscriptionStanding(
+  subscription: SubscriptionFact,
+  purchases: PurchaseFact[],
+  policy: EntitlementPolicy,
+  now: Date,
+): { status: AccessStatus; live: boolean } {
+  const candidate = subscriptionCandidate(subscription, purchases, undefined, policy, now);
+  return { status: candidate.status, live: candidate.grantsAccess };
+}
+
 function purchaseCandidate(purchase: PurchaseFact, plan: PlanFacts | undefined, now: Date): Candidate | undefined {
   if (purchase.kind !== 'one_time' || !purchase.planId || plan?.kind !== 'tier') return undefined;
   const name = plan.name;

@@ -79,6 +79,22 @@ export const checkoutSessions = pgTable(
 
 export type SubscriptionAddon = { planId: string; planPriceId: string | null; quantity: number };
 
+/**
+ * The promo code a subscription was bought with, copied from our checkout when it completed,
+ * and the window of invoices it discounts: periods starting in [startsAt, endsAt) (endsAt null:
+ * forever). Stripe's coupon durations: `once` the first period, `repeating` N months, `forever`.
+ */
+export type SubscriptionDiscount = {
+  code: string;
+  percentOff: number | null;
+  amountOffMinor: number | null;
+  currency: string | null;
+  duration: 'once' | 'forever' | 'repeating';
+  durationInMonths: number | null;
+  startsAt: string;
+  endsAt: string | null;
+};
+
 /** A recurring subscription as last observed at its provider. */
 export const subscriptions = pgTable(
   'subscriptions',
@@ -105,6 +121,8 @@ export const subscriptions = pgTable(
     endedAt: timestamp('ended_at', { withTimezone: true }),
     /** When we first saw it past_due; the grace period counts from here. */
     pastDueSince: timestamp('past_due_since', { withTimezone: true }),
+    /** The promo code's terms it was bought with; MRR takes off what still applies. Null: none. */
+    discount: jsonb('discount').$type<SubscriptionDiscount>(),
     /** Provider-side knowledge time (ms). An older observation never overwrites a newer one. */
     observedAt: bigint('observed_at', { mode: 'number' }).notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -148,6 +166,8 @@ export const purchases = pgTable(
     disputeId: text('dispute_id'),
     /** null, `open`, `won`, `lost`. */
     disputeStatus: text('dispute_status'),
+    /** When the dispute was decided (won or lost): a lost one ends the subscription it paid for then. */
+    disputeClosedAt: timestamp('dispute_closed_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [

@@ -14,22 +14,30 @@ export const adminRefund: CommandHandler = async (context, args) => {
   return privateReply(`Refund payment \`${paymentId}\` in full? The member loses the access it paid for.`, { buttons });
 };
 
-/** /admin stats: MRR, active members by plan, new and churned this month. */
+/**
+ * /admin stats: the calendar month so far, from the same figures as `GET /admin/revenue`
+ * (whose default period is this month too), so chat and web always agree.
+ */
 export const adminStats: CommandHandler = async ({ core }) => {
-  const summary = await core.stats.summary();
+  const figures = await core.businessFigures.monthToDate();
   const mrr =
-    summary.mrr.map((entry) => formatMoney(entry.amount_minor, entry.currency)).join(' + ') ||
+    figures.mrr.map((entry) => formatMoney(entry.amount_minor, entry.currency)).join(' + ') ||
     formatMoney(0, core.config.DEFAULT_CURRENCY);
-  const active = Object.entries(summary.activeByPlan)
-    .map(([plan, count]) => `${plan}: ${count}`)
-    .join(', ');
-  return privateReply('This month so far.', {
+  const perPlan = (counts: Array<{ plan_id: string; count: number }>) =>
+    counts.map((entry) => `${entry.plan_id}: ${entry.count}`).join(', ') || '—';
+  const churnRate =
+    figures.churn_rate_bps === null
+      ? '— (no subscriptions at the start of the month)'
+      : `${(figures.churn_rate_bps / 100).toFixed(2)}% of ${figures.live_at_period_start}`;
+  return privateReply('This calendar month (UTC) so far.', {
     title: 'Business',
     fields: [
       { label: 'MRR', value: mrr },
-      { label: 'Active by plan', value: active || '—' },
-      { label: 'New subscriptions', value: String(summary.newThisMonth) },
-      { label: 'Churned', value: String(summary.churnedThisMonth) },
+      { label: 'Active by plan', value: perPlan(figures.active_subscriptions) },
+      { label: 'Granted by moderators (no money)', value: perPlan(figures.granted_by_plan) },
+      { label: 'New subscriptions', value: String(figures.new_subscriptions) },
+      { label: 'Churned', value: String(figures.churned_subscriptions) },
+      { label: 'Churn rate', value: churnRate },
     ],
   });
 };

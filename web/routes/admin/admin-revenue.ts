@@ -1,11 +1,10 @@
 import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { calendarMonthOf } from '../../../core/billing/business-figures.js';
 import { badRequest } from '../../../core/errors.js';
 import type { Core } from '../../../core/index.js';
 import { adminActor } from '../../admin-auth.js';
-
-const dayMs = 86_400_000;
 
 /** Revenue for moderators, and refunds they start. */
 export async function adminRevenueRoutes(app: FastifyInstance, core: Core, requireAdmin: preHandlerAsyncHookHandler) {
@@ -18,8 +17,9 @@ export async function adminRevenueRoutes(app: FastifyInstance, core: Core, requi
       preHandler: requireAdmin,
       schema: {
         tags: ['admin'],
-        summary: 'MRR, active subscriptions by plan, new and churned in the period, revenue by provider.',
-        description: 'The period defaults to the last 30 days; `from` is inclusive, `to` exclusive.',
+        summary: 'MRR, active by plan, new and churned and churn rate in the period, revenue by provider.',
+        description:
+          'MRR and the active counts are as of now; new, churned and money over the period, which defaults to the current calendar month (UTC), as `/admin stats` shows. `from` is inclusive, `to` exclusive. Definitions: README, "Business figures".',
         security,
         querystring: z.object({
           from: z.iso.datetime({ offset: true }).optional(),
@@ -28,8 +28,10 @@ export async function adminRevenueRoutes(app: FastifyInstance, core: Core, requi
       },
     },
     async (request) => {
-      const to = request.query.to ? new Date(request.query.to) : core.clock.now();
-      const from = request.query.from ? new Date(request.query.from) : new Date(to.getTime() - 30 * dayMs);
+      // The default is the calendar month `/admin stats` shows, so both answer alike.
+      // Given only `to`, the calendar month that ends there (or contains it).
+      const to = request.query.to ? new Date(request.query.to) : calendarMonthOf(core.clock.now()).to;
+      const from = request.query.from ? new Date(request.query.from) : calendarMonthOf(new Date(to.getTime() - 1)).from;
       if (from >= to) throw badRequest('period_invalid', '`from` must be before `to`.');
       return core.revenueReport({ from, to });
     },
