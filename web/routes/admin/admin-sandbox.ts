@@ -68,9 +68,10 @@ export async function adminSandboxRoutes(app: FastifyInstance, core: Core, requi
     optionsWithBody(
       'Refund a sandbox payment (all of what is left when no amount is given).',
       payment,
-      z.object({ amount_minor: z.number().int().min(1).optional() }).default({}),
+      // No body at all (Fastify hands the validator null) refunds everything left, as `{}` does.
+      z.object({ amount_minor: z.number().int().min(1).optional() }).nullish(),
     ),
-    async (request) => sent(await sandbox.refundPayment(request.params.payment_id, request.body.amount_minor ?? null)),
+    async (request) => sent(await sandbox.refundPayment(request.params.payment_id, request.body?.amount_minor ?? null)),
   );
   typed.post(
     '/admin/sandbox/payments/:payment_id/dispute',
