@@ -6,11 +6,15 @@ const optionalString = z
   .optional()
   .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
 
-const booleanFlag = (fallback: boolean) =>
+/** true/false/1/0/yes/no; blank or unset is undefined, so the caller decides what absence means. */
+const optionalFlag = optionalString.pipe(
   z
     .enum(['true', 'false', '1', '0', 'yes', 'no'])
     .optional()
-    .transform((value) => (value === undefined ? fallback : value === 'true' || value === '1' || value === 'yes'));
+    .transform((value) => (value === undefined ? undefined : value === 'true' || value === '1' || value === 'yes')),
+);
+
+const booleanFlag = (fallback: boolean) => optionalFlag.transform((value) => value ?? fallback);
 
 /** `a, b,,c` -> ['a', 'b', 'c']. */
 const commaList = z
@@ -69,10 +73,7 @@ const environmentVariables = z.object({
    * The offline sandbox provider (a Pay button that needs no card). Unset: on outside production,
    * off in production, where it must be turned on on purpose since anyone could pay with it.
    */
-  SANDBOX_ENABLED: z
-    .enum(['true', 'false', '1', '0', 'yes', 'no'])
-    .optional()
-    .transform((value) => (value === undefined ? undefined : value === 'true' || value === '1' || value === 'yes')),
+  SANDBOX_ENABLED: optionalFlag,
   // Unset: a random secret per process. The sandbox signs and verifies in the same process,
   // so nobody outside can forge its webhooks with a well-known default.
   SANDBOX_WEBHOOK_SECRET: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),

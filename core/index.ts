@@ -57,8 +57,6 @@ export interface CoreDependencies {
   logger?: Logger;
   cache?: Cache;
   queue?: Queue;
-  /** Key prefix for Redis-backed cache and queue, so several apps (or test files) can share one Redis. */
-  redisPrefix?: string;
   /** Autotrade prices; the seeded simulated feed when not given (no real feed is wired yet). */
   priceFeed?: PriceFeed;
 }
@@ -80,7 +78,7 @@ export async function createCore(dependencies: CoreDependencies) {
     dependencies.database ??
     (await createDatabase({ url: config.DATABASE_URL, dataDir: `${config.DATA_DIR.replace(/\/$/, '')}/pglite` }));
   const { db } = database;
-  const redisPrefix = dependencies.redisPrefix ?? 'cm:';
+  const redisPrefix = config.REDIS_PREFIX;
   const cache =
     dependencies.cache ??
     (config.REDIS_URL ? createRedisCache({ url: config.REDIS_URL, keyPrefix: redisPrefix }) : createMemoryCache());
@@ -105,7 +103,7 @@ export async function createCore(dependencies: CoreDependencies) {
   };
   const providers = new Map<string, PaymentProvider>();
   let sandbox: SandboxProvider | undefined;
-  if (config.BILLING_PROVIDER_MODE !== 'stripe' || config.NODE_ENV !== 'production') {
+  if (config.SANDBOX_ENABLED) {
     sandbox = createSandboxProvider({
       db,
       webhookSecret: config.SANDBOX_WEBHOOK_SECRET,
@@ -126,6 +124,7 @@ export async function createCore(dependencies: CoreDependencies) {
         apiBase: config.STRIPE_API_BASE,
         idempotencyPrefix: config.IDEMPOTENCY_PREFIX,
         clock,
+        logger,
       }),
     );
   }
@@ -168,6 +167,7 @@ export async function createCore(dependencies: CoreDependencies) {
     providers,
     idempotencyPrefix: config.IDEMPOTENCY_PREFIX,
     clock,
+    logger,
   });
   const grants = createManualGrants({ db, catalog, entitlements, clock });
   const freezes = createAccessFreezes({ db, entitlements, clock });
@@ -293,6 +293,7 @@ export async function createCore(dependencies: CoreDependencies) {
     db,
     clock,
     queue,
+    cache,
     logger,
     config,
     metrics,
@@ -414,8 +415,12 @@ export async function createCore(dependencies: CoreDependencies) {
 
     /** Schema and seed: run at boot in embedded mode and by `npm run db:migrate`. */
     async prepareDatabase() {
-      await database.migrate();
-      if (config.SEED_CATALOG) await catalog.seed();
+      await database.withMigrationLock(async () => {
+        await database.migrate();
+        if (!config.SEED_CATALOG) return;
+        const insertedPlans = await catalog.seed();
+        if (insertedPlans.length > 0) logger.info({ plans: insertedPlans }, 'catalog seeded');
+      });
     },
 
     /** Consume jobs and run the schedules (worker role). Tests drive the sweepers themselves. */

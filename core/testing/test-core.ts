@@ -30,6 +30,8 @@ export function testConfig(environment: Record<string, string> = {}) {
     LOG_LEVEL: 'silent',
     ADMIN_API_KEY: testAdminKey,
     PUBLIC_URL: 'http://shop.test',
+    // Each test app gets its own key space, so test files can share one Redis.
+    REDIS_PREFIX: `test:${randomBytes(5).toString('hex')}:`,
     ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
     ...environment,
   });
@@ -48,8 +50,6 @@ export async function createTestApp(environment: Record<string, string> = {}): P
     clock,
     database,
     logger: createLogger({ level: config.LOG_LEVEL }),
-    // Each test app gets its own key space, so test files can share one Redis.
-    redisPrefix: `test:${randomBytes(5).toString('hex')}:`,
   });
   await core.prepareDatabase();
   await core.startWorker({ schedules: false });

@@ -50,10 +50,11 @@ export async function createBenchCore(
     ...(dataDir ? { DATA_DIR: dataDir } : {}),
     ...(spec.databaseUrl ? { DATABASE_URL: spec.databaseUrl } : {}),
     ...(spec.redisUrl ? { REDIS_URL: spec.redisUrl } : {}),
+    REDIS_PREFIX: `bench:${randomBytes(5).toString('hex')}:`,
     ...environment,
   });
-  const redisPrefix = `bench:${randomBytes(5).toString('hex')}:`;
-  const core = await createCore({ config, redisPrefix });
+  const redisPrefix = config.REDIS_PREFIX;
+  const core = await createCore({ config });
   await core.prepareDatabase();
   return {
     core,

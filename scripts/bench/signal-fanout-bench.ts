@@ -53,15 +53,16 @@ export async function runSignalFanoutBench(
     ...(dataDir ? { DATA_DIR: dataDir } : {}),
     ...(spec.databaseUrl ? { DATABASE_URL: spec.databaseUrl } : {}),
     ...(spec.redisUrl ? { REDIS_URL: spec.redisUrl } : {}),
+    REDIS_PREFIX: `bench:${randomBytes(5).toString('hex')}:`,
   });
   const logger = createLogger({ level: 'silent' });
-  const redisPrefix = `bench:${randomBytes(5).toString('hex')}:`;
+  const redisPrefix = config.REDIS_PREFIX;
   // Enough sends in flight to keep the bucket full while each waits on the database.
   const concurrency = 64;
   const queue = spec.redisUrl
     ? createBullmqQueue({ url: spec.redisUrl, prefix: `${redisPrefix}bull`, logger, concurrency })
     : createInProcessQueue({ logger, concurrency });
-  const core = await createCore({ config, logger, queue, redisPrefix });
+  const core = await createCore({ config, logger, queue });
   let peakRss = 0;
   let peakHeap = 0;
   const sampleMemory = () => {

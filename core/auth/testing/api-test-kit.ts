@@ -78,7 +78,6 @@ export async function createTwinApps(): Promise<TwinApps> {
   const database = await createTestDatabase();
   const redisUrl = process.env.TEST_REDIS_URL;
   const config = testConfig();
-  const redisPrefix = `test:${randomBytes(5).toString('hex')}:`;
   const sharedCache = redisUrl ? undefined : createMemoryCache();
   const build = () =>
     createCore({
@@ -86,7 +85,6 @@ export async function createTwinApps(): Promise<TwinApps> {
       clock,
       database,
       logger: createLogger({ level: 'silent' }),
-      redisPrefix,
       ...(sharedCache ? { cache: sharedCache } : {}),
     });
   const first = await build();
