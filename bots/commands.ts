@@ -18,6 +18,7 @@ import { helpCommand } from './commands/help.js';
 import { linkCommand } from './commands/link.js';
 import { cancelCommand, manageCommand } from './commands/manage.js';
 import { redeemCommand, referralCommand } from './commands/referrals.js';
+import { resumeAction, resumeSubscription } from './commands/resume.js';
 import { signalsCommand } from './commands/signals.js';
 import { statusCommand } from './commands/status.js';
 import { subscribeCommand } from './commands/subscribe.js';
@@ -169,6 +170,7 @@ export function createCommandRouter(core: Core): CommandRouter {
         const context = await contextFor(actor);
         const [verb = '', value = ''] = action.split(/:(.*)/s);
         if (verb === 'sub') return subscribeCommand(context, { plan: value });
+        if (verb === resumeAction) return resumeSubscription(context);
         if (verb === 'no') {
           await confirmations.discard(value, context.actorTag);
           return privateReply('Nothing changed.');

@@ -1,5 +1,6 @@
 import type { CommandHandler } from '../command-context.js';
 import { describeStatus, formatDate } from '../reply-format.js';
+import { resumeButton } from './resume.js';
 
 /** /status: plan, lifecycle state, renewal or end date, and today's quota use. */
 export const statusCommand: CommandHandler = async ({ core, userId }) => {
@@ -23,5 +24,13 @@ export const statusCommand: CommandHandler = async ({ core, userId }) => {
     fields.push({ label: 'Signals today', value: `${usage.signals_per_day ?? 0} of ${signalLimit}` });
   const apiLimit = entitlement.quotas.api_rpm;
   if (apiLimit !== undefined) fields.push({ label: 'API rate limit', value: `${apiLimit} requests/minute` });
-  return { title: 'Your membership', text: entitlement.explanation, fields, private: true };
+  // A canceling subscription can still be kept: offer it where the member sees the end date.
+  const canceling = subscription?.cancel_at_period_end === true && subscription.ended_at === null;
+  return {
+    title: 'Your membership',
+    text: entitlement.explanation,
+    fields,
+    private: true,
+    ...(canceling ? { buttons: [resumeButton] } : {}),
+  };
 };

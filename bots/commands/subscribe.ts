@@ -1,6 +1,7 @@
 import { isAppError } from '../../core/errors.js';
 import { type CommandHandler, privateReply } from '../command-context.js';
 import { formatDate, formatPrice } from '../reply-format.js';
+import { isCanceling, resumeButton } from './resume.js';
 
 /**
  * /subscribe <plan> [card|crypto] [code]: a personal checkout link. The link carries a signed,
@@ -20,6 +21,11 @@ export const subscribeCommand: CommandHandler = async (context, args) => {
 
   const current = await core.subscriptions.currentSubscription(userId);
   if (current && plan.kind === 'tier') {
+    if (current.planId === plan.id && isCanceling(current))
+      return privateReply(
+        `Your ${plan.name} subscription is canceled and ends on ${formatDate(current.currentPeriodEnd)}. Resume it to keep ${plan.name} without paying twice.`,
+        { buttons: [resumeButton] },
+      );
     if (current.planId === plan.id)
       return privateReply(`You already have ${plan.name}. Use /manage for billing or /status for details.`);
     const buttons = await context.confirm(
@@ -44,7 +50,7 @@ export const subscribeCommand: CommandHandler = async (context, args) => {
   const promotion = link.promotion ? ` Promo code **${link.promotion.code}**: ${link.promotion.description}.` : '';
   return privateReply(
     `Your personal ${method === 'crypto' ? 'crypto' : 'card'} checkout for **${plan.name}** (${priceText}).${promotion} ` +
-      `The link is yours alone and works until ${formatDate(link.expiresAt)} ${new Date(link.expiresAt).toISOString().slice(11, 16)} UTC: ${link.url}`,
+      `The link is yours alone and works until ${formatInstant(link.expiresAt)}: ${link.url}`,
     { buttons: [{ label: `Pay ${priceText}`, url: link.url }] },
   );
 };

@@ -67,7 +67,7 @@ export async function applySubscriptionSnapshot(
     .values({ ...values, createdAt: now })
     .onConflictDoUpdate({
       target: [subscriptions.provider, subscriptions.providerSubscriptionId],
-      set: values,
+      set: { ...values, version: sql`${subscriptions.version} + 1` },
       setWhere: sql`${subscriptions.observedAt} <= ${snapshot.observedAt}`,
     })
     .returning({ id: subscriptions.id });

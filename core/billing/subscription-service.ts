@@ -1,18 +1,25 @@
 import { and, desc, eq, inArray } from 'drizzle-orm';
+import type { Logger } from 'pino';
 import type { Database } from '../../db/client.js';
 import { providerCustomers, purchases, subscriptions } from '../../db/schema/index.js';
 import { recordAudit } from '../audit/record-audit.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
 import type { EntitlementService } from '../entitlements/entitlement-service.js';
-import { badRequest, conflict, notFound } from '../errors.js';
+import { badRequest, conflict, isAppError, notFound } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { PaymentProvider, SubscriptionSnapshot } from '../ports/payment-provider.js';
+import { applySubscriptionLifecycle } from './apply-subscription-lifecycle.js';
 import { applySubscriptionSnapshot } from './apply-subscription-snapshot.js';
 import { checkoutLine, ensureProviderPrice } from './provider-prices.js';
+import { subscriptionEnded, subscriptionNotCanceling } from './subscription-errors.js';
+import { subscriptionIntentKey } from './subscription-intent-keys.js';
 
 type SubscriptionRow = typeof subscriptions.$inferSelect;
 
 const liveStatuses = ['trialing', 'active', 'past_due', 'unpaid', 'incomplete', 'paused'];
+
+/** Refusals meaning "an item's price is not in our catalog", which only the catalog can fix. */
+const unresolvedItemCodes: ReadonlySet<string> = new Set(['price_unresolved', 'subscription_without_tier']);
 
 export const describeSubscription = (row: SubscriptionRow) => ({
   id: row.id,
@@ -38,6 +45,7 @@ export function createSubscriptionService(deps: {
   providers: ReadonlyMap<string, PaymentProvider>;
   idempotencyPrefix: string;
   clock: Clock;
+  logger?: Pick<Logger, 'warn'>;
 }) {
   const { db } = deps;
 
@@ -57,16 +65,41 @@ export function createSubscriptionService(deps: {
     return row;
   }
 
+  async function latestSubscription(userId: string): Promise<SubscriptionRow | undefined> {
+    const [row] = await db
+      .select()
+      .from(subscriptions)
+      .where(eq(subscriptions.userId, userId))
+      .orderBy(desc(subscriptions.updatedAt))
+      .limit(1);
+    return row;
+  }
+
   async function requireSubscription(userId: string) {
     const row = await currentSubscription(userId);
     if (!row) throw notFound('subscription_not_found', 'This member has no live subscription.', { user_id: userId });
     return row;
   }
 
-  /** What the provider answered is applied at once; its webhook later changes nothing. */
+  /**
+   * What the provider answered is applied at once; its webhook later changes nothing. The
+   * provider has already done it, so the answer must never become a failure: when an item's
+   * price is not in our catalog, the lifecycle (status, cancellation, period) is stored on the
+   * subscription we know and the items wait for the webhook, which retries until they resolve.
+   */
   const applyNow = (provider: string, snapshot: SubscriptionSnapshot) =>
     deps.entitlements.commitAndRecompute(async (transaction) => {
-      const userId = await applySubscriptionSnapshot(transaction, provider, snapshot, deps.clock.now());
+      const now = deps.clock.now();
+      const userId = await applySubscriptionSnapshot(transaction, provider, snapshot, now).catch(
+        async (error: unknown) => {
+          if (!isAppError(error) || !unresolvedItemCodes.has(error.code)) throw error;
+          deps.logger?.warn(
+            { provider, providerSubscriptionId: snapshot.providerSubscriptionId, code: error.code, ...error.context },
+            'provider applied a subscription change whose items we cannot map; stored its lifecycle only',
+          );
+          return applySubscriptionLifecycle(transaction, provider, snapshot, now);
+        },
+      );
       return { value: undefined, userIds: userId ? [userId] : [] };
     });
 
@@ -75,14 +108,7 @@ export function createSubscriptionService(deps: {
 
     async status(userId: string) {
       const subscription = await currentSubscription(userId);
-      const [latest] = subscription
-        ? [subscription]
-        : await db
-            .select()
-            .from(subscriptions)
-            .where(eq(subscriptions.userId, userId))
-            .orderBy(desc(subscriptions.updatedAt))
-            .limit(1);
+      const latest = subscription ?? (await latestSubscription(userId));
       const entitlements = await deps.entitlements.get(userId);
       return {
         user_id: userId,
@@ -109,7 +135,7 @@ export function createSubscriptionService(deps: {
         providerSubscriptionId: subscription.providerSubscriptionId,
         line,
         prorate: input.prorate,
-        idempotencyKey: `${deps.idempotencyPrefix}-change-${subscription.id}-${price.id}-${subscription.observedAt}`,
+        idempotencyKey: subscriptionIntentKey(deps.idempotencyPrefix, subscription, { changeToPriceId: price.id }),
       });
       await applyNow(subscription.provider, snapshot);
       await recordAudit(db, {
@@ -128,7 +154,11 @@ export function createSubscriptionService(deps: {
       const snapshot = await provider.cancel({
         providerSubscriptionId: subscription.providerSubscriptionId,
         atPeriodEnd: input.atPeriodEnd,
-        idempotencyKey: `${deps.idempotencyPrefix}-cancel-${subscription.id}-${input.atPeriodEnd ? 'period-end' : 'now'}`,
+        idempotencyKey: subscriptionIntentKey(
+          deps.idempotencyPrefix,
+          subscription,
+          input.atPeriodEnd ? 'cancel-period-end' : 'cancel-now',
+        ),
       });
       await applyNow(subscription.provider, snapshot);
       await recordAudit(db, {
@@ -137,6 +167,31 @@ export function createSubscriptionService(deps: {
         subjectType: 'subscription',
         subjectId: subscription.id,
         details: { at_period_end: input.atPeriodEnd },
+      });
+      return this.status(input.userId);
+    },
+
+    /** Withdraws the member's cancel-at-period-end: the subscription renews again, access stays. */
+    async resume(input: { userId: string }, actor: string) {
+      const subscription = await currentSubscription(input.userId);
+      if (!subscription) {
+        const latest = await latestSubscription(input.userId);
+        if (latest) throw subscriptionEnded({ user_id: input.userId, subscription_id: latest.id });
+        throw notFound('subscription_not_found', 'This member has no subscription.', { user_id: input.userId });
+      }
+      if (!subscription.cancelAtPeriodEnd)
+        throw subscriptionNotCanceling({ user_id: input.userId, subscription_id: subscription.id });
+      const snapshot = await providerOf(subscription.provider).resume({
+        providerSubscriptionId: subscription.providerSubscriptionId,
+        idempotencyKey: subscriptionIntentKey(deps.idempotencyPrefix, subscription, 'resume'),
+      });
+      await applyNow(subscription.provider, snapshot);
+      await recordAudit(db, {
+        actor,
+        action: 'subscription.resumed',
+        subjectType: 'subscription',
+        subjectId: subscription.id,
+        details: {},
       });
       return this.status(input.userId);
     },

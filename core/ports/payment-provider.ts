@@ -167,6 +167,11 @@ export interface CreateCheckoutInput {
   metadata: Record<string, string>;
   /** A promo code's discount; the provider charges (and reports) the discounted amounts. */
   discount?: CheckoutDiscount | null;
+  /**
+   * When the checkout stops taking payment: the personal link's own expiry, so the chat and the
+   * checkout page name the same instant. Providers that cannot honour it keep their own lifetime.
+   */
+  expiresAt?: Date | null;
 }
 
 export interface PaymentProvider {
@@ -201,6 +206,11 @@ export interface PaymentProvider {
     atPeriodEnd: boolean;
     idempotencyKey: string;
   }): Promise<SubscriptionSnapshot>;
+  /**
+   * Withdraws a scheduled cancel-at-period-end, so the subscription renews again. Refuses
+   * (`subscription_not_canceling`, `subscription_ended`) when there is nothing to withdraw.
+   */
+  resume(input: { providerSubscriptionId: string; idempotencyKey: string }): Promise<SubscriptionSnapshot>;
   refund(input: {
     providerPaymentId: string;
     chargeReference: string | null;

@@ -125,6 +125,12 @@ export const subscriptions = pgTable(
     discount: jsonb('discount').$type<SubscriptionDiscount>(),
     /** Provider-side knowledge time (ms). An older observation never overwrites a newer one. */
     observedAt: bigint('observed_at', { mode: 'number' }).notNull(),
+    /**
+     * Grows by one with every stored change. Member intents (cancel, resume, change plan) put it
+     * in their provider idempotency key: the same intent retried reuses its key, the next intent
+     * (after the previous one was stored) gets a new one, even within the same millisecond.
+     */
+    version: integer('version').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

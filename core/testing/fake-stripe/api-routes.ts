@@ -10,6 +10,13 @@ import {
   listPrices,
 } from './catalog-routes.js';
 import { createCoupon } from './coupon-routes.js';
+import { reportPaymentRecordRefund } from './payment-record-routes.js';
+import {
+  createWebhookEndpoint,
+  deleteWebhookEndpoint,
+  listWebhookEndpoints,
+  updateWebhookEndpoint,
+} from './webhook-endpoint-routes.js';
 
 /** Every endpoint the Stripe adapter calls, and a few reads that help tests look around. */
 const routes: Array<{ method: string; pattern: string; handler: Handler }> = [
@@ -36,6 +43,13 @@ const routes: Array<{ method: string; pattern: string; handler: Handler }> = [
   { method: 'GET', pattern: '/v1/refunds/:id', handler: retrieve('refund') },
   { method: 'GET', pattern: '/v1/disputes/:id', handler: retrieve('dispute') },
   { method: 'POST', pattern: '/v1/billing_portal/sessions', handler: createPortalSession },
+  { method: 'GET', pattern: '/v1/payment_records/:id', handler: retrieve('payment_record') },
+  { method: 'POST', pattern: '/v1/payment_records/:id/report_refund', handler: reportPaymentRecordRefund },
+  { method: 'GET', pattern: '/v1/webhook_endpoints', handler: listWebhookEndpoints },
+  { method: 'POST', pattern: '/v1/webhook_endpoints', handler: createWebhookEndpoint },
+  { method: 'GET', pattern: '/v1/webhook_endpoints/:id', handler: retrieve('webhook_endpoint') },
+  { method: 'POST', pattern: '/v1/webhook_endpoints/:id', handler: updateWebhookEndpoint },
+  { method: 'DELETE', pattern: '/v1/webhook_endpoints/:id', handler: deleteWebhookEndpoint },
 ];
 
 export const findRoute = (

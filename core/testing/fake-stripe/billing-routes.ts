@@ -32,6 +32,8 @@ export const updateSubscription: Handler = ({ params, fields, cause }, { store, 
   updateSubscriptionItems(store, subscription, formRecords(fields, 'items'));
   const cancelAtPeriodEnd = formBoolean(fields, 'cancel_at_period_end');
   if (cancelAtPeriodEnd !== undefined) scheduleCancellation(store, subscription, cancelAtPeriodEnd);
+  // An empty `cancel_at` withdraws a cancellation scheduled for a date (the portal's way).
+  if (fields['cancel_at'] === '') scheduleCancellation(store, subscription, false);
   if (fields['metadata'] === '') subscription.metadata = {};
   for (const [key, value] of Object.entries(formMetadata(fields) ?? {})) {
     if (value === '') delete subscription.metadata[key];

@@ -67,7 +67,7 @@ export type FakeInvoice = StripeObject & {
 export type FakeInvoicePayment = StripeObject & {
   invoice: string;
   status: string;
-  payment: { type: string; payment_intent?: string };
+  payment: { type: string; payment_intent?: string; charge?: string; payment_record?: string };
 };
 export type FakePaymentIntent = StripeObject & {
   amount: number;
@@ -104,6 +104,16 @@ export type FakeDispute = StripeObject & {
   status: string;
 };
 
+export type FakeWebhookEndpoint = StripeObject & {
+  url: string;
+  api_version: string | null;
+  enabled_events: string[];
+  status: 'enabled' | 'disabled';
+  metadata: Metadata;
+};
+type FakeAmount = { currency: string; value: number };
+export type FakePaymentRecord = StripeObject & { amount: FakeAmount; amount_refunded: FakeAmount };
+
 export interface FakeObjects {
   customer: FakeCustomer;
   product: FakeProduct;
@@ -118,6 +128,8 @@ export interface FakeObjects {
   dispute: FakeDispute;
   coupon: FakeCoupon;
   'billing_portal.session': StripeObject;
+  webhook_endpoint: FakeWebhookEndpoint;
+  payment_record: FakePaymentRecord;
 }
 export type FakeObjectKind = keyof FakeObjects;
 
@@ -136,6 +148,8 @@ const nouns: Record<FakeObjectKind, string> = {
   dispute: 'dispute',
   coupon: 'coupon',
   'billing_portal.session': 'billing_portal.session',
+  webhook_endpoint: 'webhook_endpoint',
+  payment_record: 'payment_record',
 };
 
 export const isFakeObjectKind = (kind: string): kind is FakeObjectKind => kind in nouns;
@@ -184,6 +198,10 @@ export class FakeStripeStore {
   put<Kind extends FakeObjectKind>(kind: Kind, object: FakeObjects[Kind]): FakeObjects[Kind] {
     this.collection(kind).set(object.id, object);
     return object;
+  }
+
+  remove(kind: FakeObjectKind, id: string): void {
+    this.collection(kind).delete(id);
   }
 
   find<Kind extends FakeObjectKind>(kind: Kind, id: string): FakeObjects[Kind] | undefined {

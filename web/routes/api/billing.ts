@@ -107,6 +107,21 @@ export async function billingRoutes(app: FastifyInstance, core: Core, requireAdm
   );
 
   typed.post(
+    '/v1/billing/resume',
+    {
+      ...common,
+      schema: {
+        tags: ['billing'],
+        summary:
+          'Undo a cancel-at-period-end: the subscription renews again. 409 subscription_not_canceling or subscription_ended when there is nothing to undo.',
+        security: [{ adminKey: [] }],
+        body: z.object({ user_id: z.uuid() }),
+      },
+    },
+    async (request) => core.subscriptions.resume({ userId: request.body.user_id }, adminActor),
+  );
+
+  typed.post(
     '/v1/billing/portal-session',
     {
       ...common,

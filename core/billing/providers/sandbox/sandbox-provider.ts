@@ -84,6 +84,7 @@ export function createSandboxProvider(options: SandboxProviderOptions): SandboxP
     },
     changePlan: async (input) => toSubscriptionSnapshot(await subscriptions.changePlan(input)),
     cancel: async (input) => toSubscriptionSnapshot(await subscriptions.cancel(input)),
+    resume: async (input) => toSubscriptionSnapshot(await subscriptions.resume(input)),
     async refund(input) {
       const { refundId } = await payments.refundPayment({
         paymentId: input.providerPaymentId,

@@ -1,4 +1,5 @@
 import type { CheckoutLine } from '../../../ports/payment-provider.js';
+import { subscriptionEnded } from '../../subscription-errors.js';
 import { toUnixSeconds } from './sandbox-billing-period.js';
 import type { SandboxContext } from './sandbox-context.js';
 import { planChangeInvalid } from './sandbox-errors.js';
@@ -94,5 +95,27 @@ export function createSandboxSubscriptionChanges(context: SandboxContext) {
     return result;
   }
 
-  return { changePlan, cancel, endSubscription };
+  /**
+   * Withdraws a cancel-at-period-end. One that is not canceling is returned unchanged, so a
+   * retried resume emits nothing; an ended one cannot come back.
+   */
+  async function resume(input: { providerSubscriptionId: string }): Promise<SubscriptionRecord> {
+    const { result } = await outbox.run(async (transaction, emit) => {
+      const subscription = await lockSubscription(transaction, input.providerSubscriptionId);
+      if (subscription.data.status === 'canceled')
+        throw subscriptionEnded({ provider: 'sandbox', providerSubscriptionId: subscription.id });
+      if (!subscription.data.cancel_at_period_end) return subscription;
+      const resumed = await updateSandboxObject(
+        transaction,
+        subscription,
+        { ...subscription.data, cancel_at_period_end: false, canceled_at: null },
+        clock.now(),
+      );
+      await emit('subscription.updated', toSandboxApiObject(resumed));
+      return resumed;
+    });
+    return result;
+  }
+
+  return { changePlan, cancel, resume, endSubscription };
 }

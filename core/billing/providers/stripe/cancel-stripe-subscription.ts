@@ -1,7 +1,7 @@
 import type Stripe from 'stripe';
 import type { SubscriptionSnapshot } from '../../../ports/payment-provider.js';
 import { callStripe } from './stripe-error.js';
-import { subscriptionSnapshot } from './subscription-snapshot.js';
+import { subscriptionSnapshot, type UnknownStatusListener } from './subscription-snapshot.js';
 
 export interface CancelStripeSubscriptionInput {
   providerSubscriptionId: string;
@@ -14,6 +14,7 @@ export const cancelStripeSubscription = async (
   stripe: Stripe,
   input: CancelStripeSubscriptionInput,
   observedAt: () => number,
+  onUnknownStatus: UnknownStatusListener,
 ): Promise<SubscriptionSnapshot> => {
   const options = { idempotencyKey: input.idempotencyKey };
   const subscription = input.atPeriodEnd
@@ -23,5 +24,5 @@ export const cancelStripeSubscription = async (
     : await callStripe('subscriptions.cancel', () =>
         stripe.subscriptions.cancel(input.providerSubscriptionId, {}, options),
       );
-  return subscriptionSnapshot(subscription, observedAt());
+  return subscriptionSnapshot(subscription, observedAt(), onUnknownStatus);
 };

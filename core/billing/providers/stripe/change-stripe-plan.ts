@@ -9,6 +9,7 @@ import {
   parseStripeSubscription,
   type StripeSubscriptionPayload,
   subscriptionSnapshot,
+  type UnknownStatusListener,
 } from './subscription-snapshot.js';
 
 export interface ChangeStripePlanInput {
@@ -27,6 +28,7 @@ export const changeStripePlan = async (
   ensurePrice: EnsurePrice,
   input: ChangeStripePlanInput,
   observedAt: () => number,
+  onUnknownStatus: UnknownStatusListener,
 ): Promise<SubscriptionSnapshot> => {
   const current = parseStripeSubscription(
     await callStripe('subscriptions.retrieve', () => stripe.subscriptions.retrieve(input.providerSubscriptionId)),
@@ -51,7 +53,7 @@ export const changeStripePlan = async (
       { idempotencyKey: input.idempotencyKey },
     ),
   );
-  return subscriptionSnapshot(updated, observedAt());
+  return subscriptionSnapshot(updated, observedAt(), onUnknownStatus);
 };
 
 /**

@@ -1,4 +1,5 @@
 import Stripe from 'stripe';
+import { pinnedStripeApiVersion } from './stripe-api-version.js';
 
 export interface StripeClientOptions {
   secretKey: string;
@@ -12,7 +13,7 @@ export interface StripeClientOptions {
  */
 export const createStripeClient = (options: StripeClientOptions): Stripe =>
   new Stripe(options.secretKey, {
-    apiVersion: Stripe.API_VERSION,
+    apiVersion: pinnedStripeApiVersion,
     // Retries reuse our idempotency key, so a retried write never happens twice.
     maxNetworkRetries: 2,
     timeout: 20_000,

@@ -3,7 +3,8 @@ import { AppError } from '../../../errors.js';
 import type { NormalizedEvent, PaymentFact, PriceReference } from '../../../ports/payment-provider.js';
 import { metadataKeys } from '../../metadata-keys.js';
 import { disputeOutcome } from './dispute-outcome.js';
-import { pickPaymentIntent } from './invoice-payment-intent.js';
+import { pickInvoicePaymentReference } from './invoice-payment-reference.js';
+import { assertReadableApiVersion } from './stripe-api-version.js';
 import {
   type CheckoutSessionPayload,
   chargeSchema,
@@ -18,8 +19,8 @@ import {
 
 /** Links a webhook object does not carry, fetched from Stripe only when needed. */
 export interface StripeEventLookups {
-  /** The PaymentIntent that paid an invoice (none for invoices settled without a charge). */
-  paymentIntentOfInvoice(invoiceId: string): Promise<string | null>;
+  /** What paid an invoice: its PaymentIntent, charge or payment record (none when nothing was charged). */
+  paymentReferenceOfInvoice(invoiceId: string): Promise<string | null>;
   /** What a checkout sold, from its line items. */
   lineItemsOfCheckout(sessionId: string): Promise<PriceReference[]>;
 }
@@ -27,6 +28,7 @@ export interface StripeEventLookups {
 /** Turns a stored, already verified Stripe event payload into our event. */
 export const normalizeStripeEvent = async (payload: string, lookups: StripeEventLookups): Promise<NormalizedEvent> => {
   const event = parsePayload(stripeEventSchema, parseJson(payload), 'event');
+  assertReadableApiVersion(event);
   const occurredAt = fromUnixSeconds(event.created);
   const object = event.data.object;
   switch (event.type) {
@@ -203,11 +205,11 @@ const invoiceUserId = (invoice: InvoicePayload): string | null =>
   invoice.parent?.subscription_details?.metadata[metadataKeys.userId] ?? invoice.metadata[metadataKeys.userId] ?? null;
 
 const invoiceChargeReference = async (invoice: InvoicePayload, lookups: StripeEventLookups) => {
-  const embedded = pickPaymentIntent(invoice.payments?.data ?? []);
+  const embedded = pickInvoicePaymentReference(invoice.payments?.data ?? []);
   if (embedded !== null) return embedded;
-  // Nothing was charged, so there is no PaymentIntent to look for.
+  // Nothing was charged, so there is no payment to look for.
   if (invoice.amount_paid === 0) return null;
-  return lookups.paymentIntentOfInvoice(invoice.id);
+  return lookups.paymentReferenceOfInvoice(invoice.id);
 };
 
 const isRegularSubscriptionLine = (line: InvoiceLinePayload): boolean =>

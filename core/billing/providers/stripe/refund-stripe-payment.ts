@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import { AppError } from '../../../errors.js';
-import { findInvoicePaymentIntent } from './invoice-payment-intent.js';
+import { findInvoicePaymentReference } from './invoice-payment-reference.js';
 import { callStripe } from './stripe-error.js';
 
 export interface RefundStripePaymentInput {
@@ -11,9 +11,15 @@ export interface RefundStripePaymentInput {
   idempotencyKey: string;
 }
 
+/** Charges made without a PaymentIntent (legacy charges, `py_` payments) are refunded by charge. */
+const chargeIdPattern = /^(ch|py)_/;
+/** Payments made outside Stripe and recorded there (an invoice paid through a payment record). */
+const paymentRecordIdPattern = /^pr_/;
+
 export const refundStripePayment = async (
   stripe: Stripe,
   input: RefundStripePaymentInput,
+  now: () => Date,
 ): Promise<{ providerRefundId: string }> => {
   const reference = input.chargeReference ?? (await chargeReferenceOf(stripe, input.providerPaymentId));
   if (reference === null) {
@@ -22,8 +28,8 @@ export const refundStripePayment = async (
       context: { provider: 'stripe', providerPaymentId: input.providerPaymentId },
     });
   }
-  // Charges made without a PaymentIntent (legacy charges, `py_` payments) are refunded by charge.
-  const target = /^(ch|py)_/.test(reference) ? { charge: reference } : { payment_intent: reference };
+  if (paymentRecordIdPattern.test(reference)) return reportPaymentRecordRefund(stripe, reference, input, now);
+  const target = chargeIdPattern.test(reference) ? { charge: reference } : { payment_intent: reference };
   const refund = await callStripe('refunds.create', () =>
     stripe.refunds.create(
       { ...target, ...(input.amountMinor === null ? {} : { amount: input.amountMinor }) },
@@ -33,10 +39,45 @@ export const refundStripePayment = async (
   return { providerRefundId: refund.id };
 };
 
-/** Payments recorded before their PaymentIntent was known: an invoice or a one-time checkout. */
+/**
+ * Money recorded through a payment record moved outside Stripe, so Stripe has nothing to pay
+ * back: the refund is made where the payment was and reported on the record (Stripe's
+ * `report_refund`), which is how Stripe models it. Our idempotency key is the refund's unique
+ * reference, so a retried report names the same refund.
+ */
+const reportPaymentRecordRefund = async (
+  stripe: Stripe,
+  paymentRecordId: string,
+  input: RefundStripePaymentInput,
+  now: () => Date,
+): Promise<{ providerRefundId: string }> => {
+  const reportedAt = Math.floor(now().getTime() / 1000);
+  const record =
+    input.amountMinor === null
+      ? null
+      : await callStripe('paymentRecords.retrieve', () => stripe.paymentRecords.retrieve(paymentRecordId));
+  await callStripe('paymentRecords.reportRefund', () =>
+    stripe.paymentRecords.reportRefund(
+      paymentRecordId,
+      {
+        outcome: 'refunded',
+        processor_details: { type: 'custom', custom: { refund_reference: input.idempotencyKey } },
+        refunded: { refunded_at: reportedAt },
+        initiated_at: reportedAt,
+        ...(record === null || input.amountMinor === null
+          ? {}
+          : { amount: { currency: record.amount.currency, value: input.amountMinor } }),
+      },
+      { idempotencyKey: input.idempotencyKey },
+    ),
+  );
+  return { providerRefundId: `${paymentRecordId}/${input.idempotencyKey}` };
+};
+
+/** Payments recorded before their charge reference was known: an invoice or a one-time checkout. */
 const chargeReferenceOf = async (stripe: Stripe, providerPaymentId: string): Promise<string | null> => {
-  if (/^(pi|ch|py)_/.test(providerPaymentId)) return providerPaymentId;
-  if (providerPaymentId.startsWith('in_')) return findInvoicePaymentIntent(stripe, providerPaymentId);
+  if (/^(pi|ch|py|pr)_/.test(providerPaymentId)) return providerPaymentId;
+  if (providerPaymentId.startsWith('in_')) return findInvoicePaymentReference(stripe, providerPaymentId);
   if (providerPaymentId.startsWith('cs_')) {
     const session = await callStripe('checkout.sessions.retrieve', () =>
       stripe.checkout.sessions.retrieve(providerPaymentId),

@@ -31,6 +31,8 @@ export const stripeEventSchema = z.object({
   id: z.string().min(1),
   type: z.string().min(1),
   created: z.number().int(),
+  /** The API version the payload was rendered in (the endpoint's, or the account default). */
+  api_version: nullableString,
   data: z.object({ object: z.unknown() }),
 });
 
@@ -77,6 +79,14 @@ const invoiceLineSchema = z.object({
 });
 export type InvoiceLinePayload = z.infer<typeof invoiceLineSchema>;
 
+/** What paid an invoice: exactly one of the three links is set, named by `type`. */
+const invoicePaymentLinkSchema = z.object({
+  type: z.string(),
+  payment_intent: optionalReference,
+  charge: optionalReference,
+  payment_record: optionalReference,
+});
+
 export const invoiceSchema = z.object({
   id: z.string(),
   customer: optionalReference,
@@ -103,7 +113,7 @@ export const invoiceSchema = z.object({
       data: z.array(
         z.object({
           status: nullableString,
-          payment: z.object({ type: z.string(), payment_intent: optionalReference }),
+          payment: invoicePaymentLinkSchema,
         }),
       ),
     })
@@ -134,5 +144,6 @@ export const disputeSchema = z.object({
 export const invoicePaymentSchema = z.object({
   status: nullableString,
   is_default: z.boolean().optional(),
-  payment: z.object({ type: z.string(), payment_intent: optionalReference }),
+  payment: invoicePaymentLinkSchema,
 });
+export type InvoicePaymentPayload = z.infer<typeof invoicePaymentSchema>;

@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import type Stripe from 'stripe';
 import { AppError } from '../../../errors.js';
 import type { Clock } from '../../../ports/clock.js';
@@ -10,11 +11,12 @@ import { createStripeClient } from './create-stripe-client.js';
 import { ensureStripeCoupon } from './ensure-stripe-coupon.js';
 import { ensureStripePrice } from './ensure-stripe-price.js';
 import { freshIdempotencyKey } from './idempotency-keys.js';
-import { findInvoicePaymentIntent } from './invoice-payment-intent.js';
+import { findInvoicePaymentReference } from './invoice-payment-reference.js';
 import { normalizeStripeEvent, type StripeEventLookups } from './normalize-stripe-event.js';
 import { refundStripePayment } from './refund-stripe-payment.js';
+import { resumeStripeSubscription } from './resume-stripe-subscription.js';
 import { callStripe, isResourceMissing, toProviderError } from './stripe-error.js';
-import { subscriptionSnapshot } from './subscription-snapshot.js';
+import { subscriptionSnapshot, type UnknownStatusListener } from './subscription-snapshot.js';
 import { verifyStripeWebhook } from './verify-stripe-webhook.js';
 
 export interface StripeProviderOptions {
@@ -28,6 +30,8 @@ export interface StripeProviderOptions {
   /** Ours, e.g. `cm`: names our Stripe products and price lookup keys, and starts every idempotency key. */
   idempotencyPrefix: string;
   clock: Clock;
+  /** Where surprises in Stripe's answers are reported (a status this build does not know). */
+  logger?: Pick<Logger, 'warn'>;
 }
 
 /** The PaymentProvider port over Stripe. Stripe types stop here. */
@@ -41,6 +45,11 @@ export const createStripeProvider = (options: StripeProviderOptions): PaymentPro
   const ensurePrice: EnsurePrice = (definition, idempotencyKey) =>
     ensureStripePrice(stripe, options.idempotencyPrefix, definition, idempotencyKey);
   const lookups = eventLookups(stripe);
+  const onUnknownStatus: UnknownStatusListener = (status, providerSubscriptionId) =>
+    options.logger?.warn(
+      { provider: 'stripe', status, providerSubscriptionId },
+      'Stripe sent a subscription status this build does not know; it grants no access until it is known',
+    );
 
   return {
     name: 'stripe',
@@ -75,18 +84,20 @@ export const createStripeProvider = (options: StripeProviderOptions): PaymentPro
     async fetchSubscription(providerSubscriptionId) {
       try {
         const subscription = await stripe.subscriptions.retrieve(providerSubscriptionId);
-        return subscriptionSnapshot(subscription, observedAt());
+        return subscriptionSnapshot(subscription, observedAt(), onUnknownStatus);
       } catch (error) {
         if (isResourceMissing(error)) return null;
         throw toProviderError(error, 'subscriptions.retrieve');
       }
     },
 
-    changePlan: (input) => changeStripePlan(stripe, ensurePrice, input, observedAt),
+    changePlan: (input) => changeStripePlan(stripe, ensurePrice, input, observedAt, onUnknownStatus),
 
-    cancel: (input) => cancelStripeSubscription(stripe, input, observedAt),
+    cancel: (input) => cancelStripeSubscription(stripe, input, observedAt, onUnknownStatus),
 
-    refund: (input) => refundStripePayment(stripe, input),
+    resume: (input) => resumeStripeSubscription(stripe, input, observedAt, onUnknownStatus),
+
+    refund: (input) => refundStripePayment(stripe, input, () => options.clock.now()),
 
     async createPortalSession({ providerCustomerId, returnUrl }) {
       const session = await callStripe('billingPortal.sessions.create', () =>
@@ -101,7 +112,7 @@ export const createStripeProvider = (options: StripeProviderOptions): PaymentPro
 };
 
 const eventLookups = (stripe: Stripe): StripeEventLookups => ({
-  paymentIntentOfInvoice: (invoiceId) => findInvoicePaymentIntent(stripe, invoiceId),
+  paymentReferenceOfInvoice: (invoiceId) => findInvoicePaymentReference(stripe, invoiceId),
   async lineItemsOfCheckout(sessionId): Promise<PriceReference[]> {
     const page = await callStripe('checkout.sessions.listLineItems', () =>
       stripe.checkout.sessions.listLineItems(sessionId, { limit: 100 }),

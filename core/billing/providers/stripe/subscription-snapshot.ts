@@ -1,22 +1,14 @@
 import { z } from 'zod';
 import { AppError } from '../../../errors.js';
-import type { SubscriptionSnapshot } from '../../../ports/payment-provider.js';
+import type { SubscriptionSnapshot, SubscriptionStatus } from '../../../ports/payment-provider.js';
 import { metadataKeys } from '../../metadata-keys.js';
 import { metadata, nullableNumber, optionalReference } from './stripe-payload-schemas.js';
 
 const subscriptionSchema = z.object({
   id: z.string(),
   customer: optionalReference,
-  status: z.enum([
-    'trialing',
-    'active',
-    'past_due',
-    'canceled',
-    'unpaid',
-    'incomplete',
-    'incomplete_expired',
-    'paused',
-  ]),
+  /** Any string: Stripe may add statuses (its types say `| OtherString`); see `ourStatus`. */
+  status: z.string(),
   metadata,
   cancel_at_period_end: z.boolean(),
   cancel_at: nullableNumber,
@@ -53,15 +45,49 @@ export const parseStripeSubscription = (value: unknown): StripeSubscriptionPaylo
   });
 };
 
+/** Told about a status Stripe sent that this build does not know (so it can be logged). */
+export type UnknownStatusListener = (status: string, providerSubscriptionId: string) => void;
+
+const knownStatuses: ReadonlySet<string> = new Set<SubscriptionStatus>([
+  'trialing',
+  'active',
+  'past_due',
+  'canceled',
+  'unpaid',
+  'incomplete',
+  'incomplete_expired',
+  'paused',
+]);
+
+/**
+ * A status Stripe added after this build is read as `unpaid`: the subscription still exists
+ * (the member can see and manage it) but grants no paid access, since we cannot know that the
+ * new status means Stripe is being paid. Failing the read instead would break /status and every
+ * webhook of that subscription until a deploy.
+ */
+const ourStatus = (
+  status: string,
+  providerSubscriptionId: string,
+  onUnknownStatus: UnknownStatusListener,
+): SubscriptionStatus => {
+  if (knownStatuses.has(status)) return status as SubscriptionStatus;
+  onUnknownStatus(status, providerSubscriptionId);
+  return 'unpaid';
+};
+
 /** Stripe's subscription in our terms; `observedAt` is when we read it. */
-export const subscriptionSnapshot = (value: unknown, observedAt: number): SubscriptionSnapshot => {
+export const subscriptionSnapshot = (
+  value: unknown,
+  observedAt: number,
+  onUnknownStatus: UnknownStatusListener,
+): SubscriptionSnapshot => {
   const subscription = parseStripeSubscription(value);
   const firstItem = subscription.items.data[0];
   return {
     providerSubscriptionId: subscription.id,
     providerCustomerId: subscription.customer,
     userId: subscription.metadata[metadataKeys.userId] ?? null,
-    status: subscription.status,
+    status: ourStatus(subscription.status, subscription.id, onUnknownStatus),
     items: subscription.items.data.map((item) => ({
       planPriceId: item.price.metadata[metadataKeys.planPriceId] ?? null,
       providerPriceId: item.price.id,
