@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ZodError } from 'zod';
+import type { ErrorCode } from '../core/error-codes.js';
 import { isAppError } from '../core/errors.js';
 
 /** Every error answer has this shape; `code` is stable and documented, `message` is for people. */
@@ -8,12 +9,12 @@ export interface ErrorEnvelope {
   error: { code: string; message: string; details?: unknown };
 }
 
-const envelope = (code: string, message: string, details?: unknown): ErrorEnvelope => ({
+const envelope = (code: ErrorCode, message: string, details?: unknown): ErrorEnvelope => ({
   error: details === undefined ? { code, message } : { code, message, details },
 });
 
 /** Fastify's own errors, mapped to stable codes instead of leaking framework names. */
-const frameworkCodes: Record<string, { status: number; code: string }> = {
+const frameworkCodes: Record<string, { status: number; code: ErrorCode }> = {
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'payload_too_large' },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported_media_type' },
   FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'invalid_json' },

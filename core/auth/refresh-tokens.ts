@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { refreshTokens } from '../../db/schema/index.js';
+import type { ErrorCode } from '../error-codes.js';
 import { AppError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import { unauthorized } from './access-tokens.js';
 import { hashOpaqueToken, newOpaqueToken, refreshTokenMarker } from './opaque-tokens.js';
 
-const refreshRefused = (code: string, message: string) => new AppError(code, message, { status: 401 });
+const refreshRefused = (code: ErrorCode, message: string) => new AppError(code, message, { status: 401 });
 
 /**
  * Opaque refresh tokens, rotated on every use. The swap is one conditional UPDATE, so two

@@ -1,5 +1,6 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { BlockList, isIP } from 'node:net';
+import type { ErrorCode } from '../error-codes.js';
 import { AppError } from '../errors.js';
 
 /**
@@ -13,7 +14,8 @@ export interface DestinationPolicy {
   allowLoopback: boolean;
 }
 
-const invalidUrl = (message: string, code = 'webhook_url_invalid') => new AppError(code, message, { status: 422 });
+const invalidUrl = (message: string, code: ErrorCode = 'webhook_url_invalid') =>
+  new AppError(code, message, { status: 422 });
 
 const loopback = new BlockList();
 loopback.addSubnet('127.0.0.0', 8, 'ipv4');

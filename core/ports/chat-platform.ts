@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../error-codes.js';
 import { AppError } from '../errors.js';
 
 export const chatPlatformNames = ['discord', 'telegram', 'slack'] as const;
@@ -91,14 +92,7 @@ export interface ChatPlatform {
   preflight(resources: AccessResource[]): Promise<PreflightProblem[]>;
 }
 
-export type PlatformErrorCode =
-  | 'platform_rate_limited'
-  | 'platform_unavailable'
-  | 'platform_permission_missing'
-  | 'platform_role_above_bot'
-  | 'platform_resource_missing'
-  | 'platform_member_unreachable'
-  | 'platform_rejected';
+export type PlatformErrorCode = Extract<ErrorCode, `platform_${string}`>;
 
 /**
  * A failed platform call, classified: retryable (429, 5xx, network) or needing a person

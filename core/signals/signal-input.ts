@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ErrorCode } from '../error-codes.js';
 import { AppError } from '../errors.js';
 import { canonicalPrice, comparePrices, isPositivePrice } from './decimal-price.js';
 
@@ -34,7 +35,7 @@ export const signalInputSchema = z.object({
 
 export type SignalInput = z.output<typeof signalInputSchema>;
 
-const orderError = (code: string, message: string) => new AppError(code, message, { status: 400 });
+const orderError = (code: ErrorCode, message: string) => new AppError(code, message, { status: 400 });
 
 /**
  * A long risks downside: its stop sits below the entry and every target above it. A short is
