@@ -36,7 +36,8 @@ export function createSignalPublisher(deps: {
   clock: Clock;
   logger: Logger;
   startFanout: (signalId: string) => Promise<void>;
-  onStored: () => void;
+  /** Right after the commit, before the fan-out and the listeners (counts it, updates the readers' copy). */
+  onStored: (signal: PublishedSignal) => Promise<void>;
 }) {
   const { db, clock, logger } = deps;
   const listeners: SignalPublishedListener[] = [];
@@ -114,8 +115,8 @@ export function createSignalPublisher(deps: {
         await existing(input.idempotency_key, input);
         return { signal: toPublishedSignal(stored.row), created: false };
       }
-      deps.onStored();
       const signal = toPublishedSignal(stored.row);
+      await deps.onStored(signal);
       // A lost fan-out job is found again by the sweeper (the signal stays `planning`).
       await deps.startFanout(signal.id).catch((error: unknown) => {
         logger.error({ err: error, signalId: signal.id }, 'signal fan-out not enqueued; the sweeper will start it');

@@ -10,6 +10,7 @@ import type { EntitlementService } from '../entitlements/entitlement-service.js'
 import type { QuotaCounters } from '../entitlements/quota-counters.js';
 import { defineJob } from '../jobs/job-registry.js';
 import type { Metrics } from '../metrics.js';
+import type { Cache } from '../ports/cache.js';
 import type { Clock } from '../ports/clock.js';
 import type { Queue } from '../ports/queue.js';
 import { createSignalSender, SimulatedCrash } from './deliver-signal.js';
@@ -21,6 +22,7 @@ import { parseSignalInput } from './signal-input.js';
 import { deliverSignalJob, planJobId, planSignalFanoutJob } from './signal-jobs.js';
 import { createSignalMetrics } from './signal-metrics.js';
 import { createSignalSettings } from './signal-preferences.js';
+import { createSignalWindowCache, defaultSignalWindowOptions } from './signal-window-cache.js';
 import { createSignalSweeper } from './sweep-signal-work.js';
 import { verifySignalChain } from './verify-signal-chain.js';
 import { createSignalReader } from './visible-signals.js';
@@ -41,6 +43,8 @@ export function createSignalService(deps: {
   db: Database;
   clock: Clock;
   queue: Queue;
+  /** Carries the publish broadcast that keeps every process's copy of the recent signals current. */
+  cache: Cache;
   logger: Logger;
   config: Config;
   metrics: Pick<Metrics, 'registry'>;
@@ -65,7 +69,14 @@ export function createSignalService(deps: {
     },
   });
   const settings = createSignalSettings({ db, clock });
-  const reader = createSignalReader({ db, clock, historyDays: config.SIGNAL_HISTORY_DAYS });
+  const window = createSignalWindowCache({
+    db,
+    clock,
+    cache: deps.cache,
+    logger,
+    options: { historyDays: config.SIGNAL_HISTORY_DAYS, ...defaultSignalWindowOptions },
+  });
+  const reader = createSignalReader({ db, clock, historyDays: config.SIGNAL_HISTORY_DAYS, window });
   const planFanout = createFanoutPlanner({
     db,
     clock,
@@ -105,7 +116,10 @@ export function createSignalService(deps: {
     clock,
     logger,
     startFanout: (signalId) => queue.enqueue(planSignalFanoutJob, { signalId }, { jobId: planJobId(signalId) }),
-    onStored: () => metrics.published.inc(),
+    onStored: async (signal) => {
+      metrics.published.inc();
+      await window.published(signal);
+    },
   });
   const sweep = createSignalSweeper({ db, queue, clock });
 

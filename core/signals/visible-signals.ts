@@ -4,6 +4,8 @@ import { signals } from '../../db/schema/index.js';
 import type { Clock } from '../ports/clock.js';
 import type { PublishedSignal } from './published-signal.js';
 import { toPublishedSignal } from './signal-rows.js';
+import { pageFromWindow } from './signal-window.js';
+import type { SignalWindowCache } from './signal-window-cache.js';
 
 /** What decides what a reader sees: the tier's delay and whether it has the backfill feature. */
 export interface SignalReader {
@@ -27,9 +29,15 @@ export interface SignalPage {
  * The signals a reader may see now: published at least the tier's delay ago, and, without the
  * backfill feature, no older than the history window. A cursor older than the window is
  * clamped to it (the answer says so) rather than refused, so a client that was offline for a
- * while keeps working and simply sees what its tier allows.
+ * while keeps working and simply sees what its tier allows. Pages come from the process's copy of
+ * the recent signals when it holds every signal the answer could include, else from the database.
  */
-export function createSignalReader(deps: { db: Database; clock: Clock; historyDays: number }) {
+export function createSignalReader(deps: {
+  db: Database;
+  clock: Clock;
+  historyDays: number;
+  window?: Pick<SignalWindowCache, 'current'>;
+}) {
   const { db, clock } = deps;
 
   const bounds = (reader: SignalReader | null) => {
@@ -46,6 +54,10 @@ export function createSignalReader(deps: { db: Database; clock: Clock; historyDa
     /** In publication order after `since` (exclusive); `reader` null means no limits (the admin key). */
     async page(reader: SignalReader | null, input: { since?: number | undefined; limit: number }): Promise<SignalPage> {
       const { visibleUntil, windowStart } = bounds(reader);
+      if (deps.window) {
+        const fromCopy = pageFromWindow(await deps.window.current(), { visibleUntil, windowStart, ...input });
+        if (fromCopy) return fromCopy;
+      }
       const rows = await db
         .select()
         .from(signals)

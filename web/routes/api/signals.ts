@@ -1,9 +1,10 @@
+import fastJsonStringify from 'fast-json-stringify';
 import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, badRequest } from '../../../core/errors.js';
 import type { Core } from '../../../core/index.js';
-import { signalView, signalViewSchema } from '../../../core/signals/published-signal.js';
+import { type PublishedSignal, signalView, signalViewSchema } from '../../../core/signals/published-signal.js';
 import type { Caller, CallerAuth } from '../../caller-auth.js';
 
 const publishScope = 'signals:publish';
@@ -29,6 +30,30 @@ const publisherOf = (caller: Caller) => {
 };
 
 const errorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+
+const feedSchema = z.object({
+  signals: z.array(signalViewSchema),
+  next_since: z.number().int().nullable(),
+  window_start: z.string().nullable(),
+  history_clamped: z.boolean(),
+});
+
+/**
+ * The feed is read far more often than anything else here, mostly from each process's copy of
+ * the recent signals: its body is written by fast-json-stringify compiled once from the schema
+ * the docs show (as the entitlement check's is), not validated again per request; the views are
+ * built by our own code from typed rows. A signal held in the copy is turned into its view once.
+ */
+const serializeFeed = fastJsonStringify(z.toJSONSchema(feedSchema) as Parameters<typeof fastJsonStringify>[0]);
+const views = new WeakMap<PublishedSignal, ReturnType<typeof signalView>>();
+const viewOf = (signal: PublishedSignal) => {
+  let view = views.get(signal);
+  if (!view) {
+    view = signalView(signal);
+    views.set(signal, view);
+  }
+  return view;
+};
 
 /**
  * Signals over HTTP: publish (admin or a publisher key), the feed a caller's tier may see, the
@@ -81,6 +106,7 @@ export async function signalRoutes(
     '/v1/signals',
     {
       preHandler: callerAuth.requireCaller,
+      serializerCompiler: () => serializeFeed,
       schema: {
         tags: ['signals'],
         summary: 'The signals your tier may see now, oldest first, after the `since` sequence.',
@@ -91,21 +117,14 @@ export async function signalRoutes(
           since: z.coerce.number().int().min(0).optional(),
           limit: z.coerce.number().int().min(1).max(200).default(50),
         }),
-        response: {
-          200: z.object({
-            signals: z.array(signalViewSchema),
-            next_since: z.number().int().nullable(),
-            window_start: z.string().nullable(),
-            history_clamped: z.boolean(),
-          }),
-        },
+        response: { 200: feedSchema },
       },
     },
     async (request) => {
       const { caller } = request;
       const page = await core.signals.page(caller.kind === 'admin' ? null : caller.entitlements, request.query);
       return {
-        signals: page.signals.map(signalView),
+        signals: page.signals.map(viewOf),
         next_since: page.nextSince,
         window_start: page.windowStart?.toISOString() ?? null,
         history_clamped: page.historyClamped,
