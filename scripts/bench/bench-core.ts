@@ -28,7 +28,10 @@ export interface BenchCore {
 /**
  * The production configuration minus the network: Stripe mode (so the webhook route verifies
  * real Stripe signatures; STRIPE_API_BASE points at a closed port, nothing leaves the machine),
- * logging silent, no bots. The worker is never started here: ingest only nudges the queue.
+ * the sandbox off, logging silent, no bots. The worker is never started here: ingest only nudges
+ * the queue. NODE_ENV stays development: production's start-up checks demand a database server
+ * and an https PUBLIC_URL, which the embedded target and a loopback server cannot give, and
+ * nothing else on these paths reads it.
  */
 export async function createBenchCore(
   spec: BenchCoreSpec,
@@ -37,7 +40,8 @@ export async function createBenchCore(
 ): Promise<BenchCore> {
   const dataDir = spec.databaseUrl ? undefined : mkdtempSync(path.join(tmpdir(), 'cm-bench-'));
   const config = loadConfig({
-    NODE_ENV: 'production',
+    NODE_ENV: 'development',
+    SANDBOX_ENABLED: 'false',
     LOG_LEVEL: 'silent',
     HOST: '127.0.0.1',
     PORT: '0',

@@ -65,15 +65,17 @@ if (process.argv[2]) {
       'bench',
     );
 
+  // The baseline: same instance, hooks, logger and error handler, the same body; nothing checked or read.
+  // Routes must be added before the first request, so it answers the page the feed answered first.
+  let page: { signals: unknown[] } = { signals: [] };
+  app.get(barePath, async () => page);
   const first = await app.inject({
     method: 'GET',
     url: '/v1/signals',
     headers: { authorization: `Bearer ${apiKeys[0]}` },
   });
   if (first.statusCode !== 200) throw new Error(`GET /v1/signals answered ${first.statusCode}: ${first.body}`);
-  const page = first.json<{ signals: unknown[] }>();
-  // The baseline: same instance, hooks, logger and error handler, the same body; nothing checked or read.
-  app.get(barePath, async () => page);
+  page = first.json();
 
   const port = await serveBenchApp(app, dispose);
   const ready: SignalsApiBenchReady = { type: 'ready', port, apiKeys, signalsPerPage: page.signals.length };
