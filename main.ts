@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import path from 'node:path';
 import { createCommandRouter } from './bots/commands.js';
 import { createConsoleChat } from './bots/console/console-chat.js';
+import { createConsoleChatLogger } from './bots/console/console-chat-logs.js';
 import { createChatBots } from './bots/create-chat-bots.js';
 import { type Config, ConfigError, loadConfig } from './core/config.js';
 import { createCore } from './core/index.js';
@@ -39,13 +40,14 @@ async function main() {
     console.error(`Unknown role "${role}": use all, web, worker, bots or chat.`);
     process.exit(1);
   }
-  // `chat` is `all` plus the terminal shop; logs would drown the prompt unless asked for.
+  // `chat` is `all` plus the terminal shop; its logs go to a file so the prompt stays clean.
   const chat = role === 'chat';
-  if (chat && !process.env.LOG_LEVEL) config = { ...config, LOG_LEVEL: 'warn' };
+  const chatLogs = chat ? createConsoleChatLogger({ dataDir: config.DATA_DIR, level: config.LOG_LEVEL }) : undefined;
   const runs = (part: 'web' | 'worker' | 'bots') => role === 'all' || chat || role === part;
   const generatedKey = !config.ADMIN_API_KEY;
   const core = await createCore({
     config: { ...config, ADMIN_API_KEY: config.ADMIN_API_KEY ?? embeddedAdminKey(config) },
+    ...(chatLogs ? { logger: chatLogs.logger } : {}),
   });
   if (config.MIGRATE_ON_START) await core.prepareDatabase();
 
@@ -86,6 +88,7 @@ async function main() {
       `  Plans        ${base}/v1/plans`,
       `  Admin key    ${generatedKey ? `${core.adminKey}  (kept in ${path.join(config.DATA_DIR, 'admin-key')})` : '(from ADMIN_API_KEY)'}`,
       `  Bots         ${bots.map((bot) => bot.platform.name).join(', ') || 'none (set DISCORD_BOT_TOKEN, TELEGRAM_BOT_TOKEN or SLACK_BOT_TOKEN); try `npm run chat`'}`,
+      ...(chatLogs ? [`  Logs         ${chatLogs.file}  (the terminal shows the chat only)`] : []),
       `  Try it       curl -s -X POST ${base}/v1/users -H "authorization: Bearer <admin key>" -H "content-type: application/json" -d '{"email":"member@example.com"}'`,
       '',
     ].join('\n'),

@@ -100,7 +100,7 @@ export const commandDefinitions: readonly CommandDefinition[] = [
   },
   {
     name: 'apikey',
-    description: 'Your API keys: create, list, rotate or revoke (new keys arrive by DM)',
+    description: 'Your API keys: create, list, rotate or revoke (a new key is shown to you alone, once)',
     moderatorOnly: false,
     visibility: 'private',
     arguments: [

@@ -1,6 +1,6 @@
 import { formatMoney } from '../core/formatting.js';
 
-export { formatDate, formatMoney } from '../core/formatting.js';
+export { formatDate, formatInstant, formatMoney } from '../core/formatting.js';
 
 const intervalSuffix: Record<string, string> = { month: '/mo', year: '/yr', one_time: ' once' };
 

@@ -18,3 +18,12 @@ export function formatDate(value: Date | string | null | undefined): string {
     timeZone: 'UTC',
   });
 }
+
+/**
+ * "12 May 2026 14:30 UTC": an instant members act before (a link's expiry). The chat reply and
+ * the checkout page both print it with this, so the two always read the same.
+ */
+export function formatInstant(value: Date | string): string {
+  const date = new Date(value);
+  return `${formatDate(date)} ${date.toISOString().slice(11, 16)} UTC`;
+}

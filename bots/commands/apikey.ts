@@ -2,6 +2,7 @@ import type { ApiKeyRecord, KeyActor } from '../../core/api-keys/api-key-service
 import { sendDirectMessageTo } from '../../core/auth/direct-message.js';
 import { AppError } from '../../core/errors.js';
 import { type CommandContext, type CommandHandler, privateReply } from '../command-context.js';
+import { hasDirectMessages } from '../direct-messages.js';
 import { formatDate } from '../reply-format.js';
 
 const secretMessage = (key: string, record: ApiKeyRecord, rotated: boolean) => ({
@@ -18,7 +19,7 @@ const secretMessage = (key: string, record: ApiKeyRecord, rotated: boolean) => (
  */
 async function deliverSecret(context: CommandContext, key: string, record: ApiKeyRecord, rotated: boolean) {
   const { core, actor, userId, actorTag } = context;
-  if (actor.platform === 'console') return privateReply(secretMessage(key, record, rotated).text);
+  if (!hasDirectMessages(actor)) return privateReply(secretMessage(key, record, rotated).text);
   try {
     await sendDirectMessageTo(
       core.access.registry,
@@ -74,7 +75,9 @@ export const apikeyCommand: CommandHandler = async (context, args) => {
     case 'list': {
       const keys = await core.apiKeys.list(userId);
       if (keys.length === 0)
-        return privateReply('You have no API keys. `/apikey create` makes one (it arrives by DM).');
+        return privateReply(
+          `You have no API keys. \`/apikey create\` makes one (${hasDirectMessages(actor) ? 'it arrives by DM' : 'shown here, once'}).`,
+        );
       return privateReply(`Your API keys (${keys.length}):`, {
         fields: keys.map((key) => ({
           label: key.masked,

@@ -1,5 +1,6 @@
 import type { PublishedSignal } from '../../core/signals/published-signal.js';
 import { type CommandHandler, privateReply } from '../command-context.js';
+import { hasDirectMessages } from '../direct-messages.js';
 
 export const signalsActions = ['status', 'on', 'off', 'dm', 'channel', 'latest'] as const;
 
@@ -9,7 +10,7 @@ const describe = (signal: PublishedSignal) => ({
 });
 
 /** /signals on|off|dm|channel|latest: how (and whether) a member receives signals, and the latest ones. */
-export const signalsCommand: CommandHandler = async ({ core, userId }, args) => {
+export const signalsCommand: CommandHandler = async ({ core, userId, actor }, args) => {
   const action = (args.action ?? 'status').toLowerCase();
   if (action === 'latest') {
     const entitlement = await core.entitlements.get(userId);
@@ -33,8 +34,10 @@ export const signalsCommand: CommandHandler = async ({ core, userId }, args) => 
   const preference = change ? await core.signals.setPreference(userId, change) : await core.signals.preference(userId);
   const how = !preference.enabled
     ? 'Signals are off. /signals on turns them back on.'
-    : preference.mode === 'channel'
-      ? 'Signals go to your tier’s channel (by DM where your tier has none).'
-      : 'Signals arrive by DM.';
+    : !hasDirectMessages(actor)
+      ? `Signals are on (${preference.mode === 'channel' ? 'your tier’s channel' : 'by DM'} in the chat apps). This terminal has no DMs or channels, so none are pushed here: /signals latest shows the ones your plan sees.`
+      : preference.mode === 'channel'
+        ? 'Signals go to your tier’s channel (by DM where your tier has none).'
+        : 'Signals arrive by DM.';
   return privateReply(how, { title: 'Signals' });
 };

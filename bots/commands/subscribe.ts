@@ -1,6 +1,6 @@
 import { isAppError } from '../../core/errors.js';
 import { type CommandHandler, privateReply } from '../command-context.js';
-import { formatDate, formatPrice } from '../reply-format.js';
+import { formatDate, formatInstant, formatPrice } from '../reply-format.js';
 import { isCanceling, resumeButton } from './resume.js';
 
 /**

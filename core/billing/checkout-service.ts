@@ -23,6 +23,8 @@ export interface CheckoutRequest {
   promoCode?: string | undefined;
   successUrl?: string | undefined;
   cancelUrl?: string | undefined;
+  /** Opened from a personal link: the checkout lives exactly as long as the link said. */
+  expiresAt?: Date | undefined;
 }
 
 export interface CheckoutResult {
@@ -233,7 +235,7 @@ export function createCheckoutService(deps: {
             intentKey,
             idempotencyKey,
             status: 'creating',
-            expiresAt: new Date(now.getTime() + 24 * 3_600_000),
+            expiresAt: request.expiresAt ?? new Date(now.getTime() + 24 * 3_600_000),
             createdAt: now,
           })
           .onConflictDoNothing()
@@ -265,6 +267,7 @@ export function createCheckoutService(deps: {
           idempotencyKey,
           metadata,
           discount,
+          expiresAt: request.expiresAt ?? null,
         });
         await db
           .update(checkoutSessions)

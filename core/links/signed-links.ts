@@ -163,6 +163,8 @@ export function createSignedLinks(deps: {
         interval: claims.i,
         provider: providerFor(claims.m),
         ...(claims.c && claims.t === 'promo' ? { promoCode: claims.c } : { referralCode: claims.c ?? undefined }),
+        // The chat told the member this instant (CHECKOUT_LINK_TTL_MINUTES from asking): the page says the same.
+        expiresAt: new Date(claims.e * 1000),
       });
       if (claims.c) await deps.referrals.clearPendingCode(claims.u, claims.c);
       return { url: checkout.url, userId: claims.u };

@@ -1,3 +1,4 @@
+import { formatInstant } from '../../core/formatting.js';
 import { html, type SafeHtml } from './escape-html.js';
 import { renderPage } from './page-shell.js';
 
@@ -44,8 +45,6 @@ const intervalLabels: Record<SandboxCheckoutPageLine['interval'], string> = {
   year: 'per year',
   one_time: 'one-time',
 };
-
-const formatInstant = (date: Date) => `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
 /**
  * One figure per currency: lines in different currencies are never added together. A discount

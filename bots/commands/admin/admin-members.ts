@@ -1,5 +1,6 @@
 import { type CommandHandler, privateReply } from '../../command-context.js';
 import { describeStatus, formatDate, formatMoney } from '../../reply-format.js';
+import { describeMemberStanding, describePlanAndState } from './member-standing.js';
 
 /** /admin grant <member> <plan> <days> */
 export const adminGrant: CommandHandler = async ({ core, actor, actorTag }, args) => {
@@ -42,8 +43,9 @@ export const adminRevoke: CommandHandler = async ({ core, actor, actorTag }, arg
     froze = true;
     entitlement = await core.entitlements.get(userId);
   }
+  const plan = await core.catalog.getPlan(entitlement.tier);
   return privateReply(
-    `Revoked ${revoked} grant(s)${froze ? ' and froze paid access' : ''}. Now: ${entitlement.tier}, ${describeStatus(entitlement.status)}.`,
+    `Revoked ${revoked} grant(s)${froze ? ' and froze paid access' : ''}. Now: ${describePlanAndState(plan.name, entitlement.status, describeStatus)}.`,
   );
 };
 
@@ -67,11 +69,21 @@ export const adminLookup: CommandHandler = async ({ core, actor }, args) => {
         `${row.platform} ${row.kind} ${row.resourceId}: ${row.state}${row.lastErrorCode ? ` (${row.lastErrorCode})` : ''}`,
     )
     .join('\n');
-  return privateReply(found.entitlement.explanation, {
+  const plan = await core.catalog.getPlan(found.entitlement.tier);
+  const now = core.clock.now();
+  // Access from a live grant of the tier they hold, not from a payment.
+  const granted = (await core.grants.list(userId)).some(
+    (grant) =>
+      grant.plan_id === found.entitlement.tier &&
+      !grant.revoked_at &&
+      new Date(grant.starts_at) <= now &&
+      (!grant.expires_at || new Date(grant.expires_at) > now),
+  );
+  return privateReply(describeMemberStanding(found.entitlement, plan.name, granted), {
     title: `Member ${found.user.displayName ?? found.user.email ?? found.user.id}`,
     fields: [
       { label: 'User id', value: found.user.id },
-      { label: 'Plan', value: `${found.entitlement.tier} (${describeStatus(found.entitlement.status)})` },
+      { label: 'Plan', value: describePlanAndState(plan.name, found.entitlement.status, describeStatus) },
       {
         label: 'Identities',
         value:

@@ -121,7 +121,7 @@ export function createSandboxCheckouts(context: SandboxContext) {
         success_url: input.successUrl,
         cancel_url: input.cancelUrl,
         idempotency_key: input.idempotencyKey,
-        expires_at: created + checkoutLifetimeSeconds,
+        expires_at: input.expiresAt ? toUnixSeconds(input.expiresAt) : created + checkoutLifetimeSeconds,
         completed_at: null,
         declined_at: null,
         subscription: null,
