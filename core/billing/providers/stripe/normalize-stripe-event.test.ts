@@ -262,6 +262,22 @@ describe('Stripe event normalization', () => {
     expect(normalized).toMatchObject({ kind: 'refund.updated', chargeReference: linked.charge });
   });
 
+  it('a handled event in another API version is refused for good with stripe_api_version_unsupported; a subscription event in any version is read', async () => {
+    const invoicePaid = {
+      ...JSON.parse(readFixture('stripe', 'events', 'invoice.paid.json')),
+      api_version: '2024-06-20',
+    };
+    const error = await failure(() => provider.parseEvent(JSON.stringify(invoicePaid)));
+    expect(error).toMatchObject({ code: 'stripe_api_version_unsupported', retryable: false });
+    const subscriptionUpdated = {
+      ...JSON.parse(readFixture('stripe', 'events', 'customer.subscription.updated.json')),
+      api_version: '2024-06-20',
+    };
+    expect(await provider.parseEvent(JSON.stringify(subscriptionUpdated))).toMatchObject({
+      kind: 'subscription.changed',
+    });
+  });
+
   it('an event type we do not act on is ignored', async () => {
     const normalized = await provider.parseEvent(readFixture('stripe', 'objects', 'event.json'));
     expect(normalized).toEqual({ kind: 'ignore', reason: 'Stripe event type plan.created is not handled' });

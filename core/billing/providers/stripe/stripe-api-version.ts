@@ -1,5 +1,6 @@
 import Stripe from 'stripe';
 import { AppError } from '../../../errors.js';
+import { isHandledStripeEventType } from './handled-stripe-events.js';
 
 /**
  * The one API version this build reads and writes: the version the stripe SDK's types describe.
@@ -28,6 +29,8 @@ const versionIndependentEventTypes: ReadonlySet<string> = new Set([
  * that version.
  */
 export const assertReadableApiVersion = (event: { id: string; type: string; api_version: string | null }): void => {
+  // Events we do not act on are ignored whatever their version.
+  if (!isHandledStripeEventType(event.type)) return;
   if (event.api_version === pinnedStripeApiVersion || versionIndependentEventTypes.has(event.type)) return;
   throw new AppError(
     'stripe_api_version_unsupported',
