@@ -23,7 +23,7 @@ const olderVersion = '2024-06-20';
  * `pricing`; the line's `parent` did not exist.
  */
 const asOlderInvoicePaid = (event: StripeEvent, links: { charge: string; paymentIntent: string }): StripeEvent => {
-  const invoice = structuredClone(event.data.object) as Record<string, unknown> & {
+  const invoice = structuredClone(event.data.object) as StripeEvent['data']['object'] & {
     parent: { subscription_details: { subscription: string } };
     lines: { data: Array<Record<string, unknown>> };
   };
