@@ -567,7 +567,7 @@ describe('revenue and metrics', () => {
   });
 
   it('/metrics exposes request latency, webhook outcomes, queue depth and MRR', async () => {
-    const response = await harness.app.inject({ method: 'GET', url: '/metrics' });
+    const response = await harness.app.inject({ method: 'GET', url: '/metrics', headers: adminHeaders });
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toMatch(/text\/plain/);
     const text = response.body;
