@@ -166,6 +166,7 @@ export async function createCore(dependencies: CoreDependencies) {
     entitlements,
     providers,
     idempotencyPrefix: config.IDEMPOTENCY_PREFIX,
+    vaultBasisPoints: config.VAULT_CONTRIBUTION_BPS,
     clock,
     logger,
   });

@@ -75,7 +75,7 @@ describe('refunding an invoice whatever paid it', () => {
     expect(await shop.entitlements(bought.userId)).toMatchObject({ status: 'refunded' });
   });
 
-  it('an invoice paid through a payment record is refunded by reporting the refund on the record', async () => {
+  it('an invoice paid through a payment record is refunded by reporting it on the record, and recorded at once (no webhook will come)', async () => {
     const bought = await shop.buy('paid-by-record@example.com');
     // A PaymentRecord as stripe@23 types it (PaymentRecord.amount / amount_refunded are
     // { currency, value }); test-fixtures has none, so only the fields the fake reads are set.
@@ -99,5 +99,16 @@ describe('refunding an invoice whatever paid it', () => {
     const report = fake.requests.find((request) => request.path === `/v1/payment_records/${recordId}/report_refund`);
     expect(report).toMatchObject({ status: 200, body: { outcome: 'refunded' } });
     expect(report?.idempotencyKey).toMatch(/^cm-refund-/);
+    // Stripe sends no refund event for a record: the purchase, the ledger and access change now.
+    expect(fake.drainEvents().filter((event) => event.type === 'charge.refunded')).toEqual([]);
+    expect(await purchaseOf(bought.userId)).toMatchObject({ amountRefundedMinor: 4900 });
+    expect(await shop.entitlements(bought.userId)).toMatchObject({ status: 'refunded' });
+    const refunds = (await shop.ledgerOf(bought.userId)).filter((entry) => entry.kind === 'refund');
+    expect(refunds).toEqual([{ account: 'revenue', kind: 'refund', amountMinor: -4900 }]);
+
+    const again = await refund(purchase.id);
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error.code).toBe('payment_already_refunded');
+    expect((await shop.ledgerOf(bought.userId)).filter((entry) => entry.kind === 'refund')).toHaveLength(1);
   });
 });

@@ -8,6 +8,7 @@ import type { EntitlementService } from '../entitlements/entitlement-service.js'
 import { badRequest, conflict, isAppError, notFound } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { PaymentProvider, SubscriptionSnapshot } from '../ports/payment-provider.js';
+import { applyRefund } from './apply-refund.js';
 import { applySubscriptionLifecycle } from './apply-subscription-lifecycle.js';
 import { applySubscriptionSnapshot } from './apply-subscription-snapshot.js';
 import { checkoutLine, ensureProviderPrice } from './provider-prices.js';
@@ -44,6 +45,8 @@ export function createSubscriptionService(deps: {
   entitlements: EntitlementService;
   providers: ReadonlyMap<string, PaymentProvider>;
   idempotencyPrefix: string;
+  /** The vault's share of each payment, reversed with a refund applied here. */
+  vaultBasisPoints: number;
   clock: Clock;
   logger?: Pick<Logger, 'warn'>;
 }) {
@@ -227,6 +230,17 @@ export function createSubscriptionService(deps: {
         amountMinor: input.amountMinor === null ? null : amount,
         idempotencyKey: `${deps.idempotencyPrefix}-refund-${purchase.id}-${purchase.amountRefundedMinor}-${amount}`,
       });
+      if (result.settled) {
+        const settled = result.settled;
+        await deps.entitlements.commitAndRecompute(async (transaction) => {
+          const userId = await applyRefund(
+            transaction,
+            { provider: purchase.provider, paymentEventId: null, vaultBasisPoints: deps.vaultBasisPoints },
+            settled,
+          );
+          return { value: undefined, userIds: userId ? [userId] : [] };
+        });
+      }
       await recordAudit(db, {
         actor,
         action: 'payment.refund_requested',

@@ -174,6 +174,16 @@ export interface CreateCheckoutInput {
   expiresAt?: Date | null;
 }
 
+/**
+ * A refund the provider accepted. Most providers confirm it later with a webhook; where none
+ * will come (Stripe payment records: money refunded outside Stripe and only reported there),
+ * `settled` is the refund's resulting state, which core applies at once.
+ */
+export interface RefundOutcome {
+  providerRefundId: string;
+  settled?: Extract<NormalizedEvent, { kind: 'refund.updated' }>;
+}
+
 export interface PaymentProvider {
   readonly name: ProviderName;
   /** Find or create the provider's customer for this user (one per user). */
@@ -216,6 +226,6 @@ export interface PaymentProvider {
     chargeReference: string | null;
     amountMinor: number | null;
     idempotencyKey: string;
-  }): Promise<{ providerRefundId: string }>;
+  }): Promise<RefundOutcome>;
   createPortalSession(input: { providerCustomerId: string; returnUrl: string }): Promise<{ url: string } | null>;
 }

@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
 import { AppError } from '../../../errors.js';
+import type { RefundOutcome } from '../../../ports/payment-provider.js';
 import { findInvoicePaymentReference } from './invoice-payment-reference.js';
 import { callStripe } from './stripe-error.js';
 
@@ -20,7 +21,7 @@ export const refundStripePayment = async (
   stripe: Stripe,
   input: RefundStripePaymentInput,
   now: () => Date,
-): Promise<{ providerRefundId: string }> => {
+): Promise<RefundOutcome> => {
   const reference = input.chargeReference ?? (await chargeReferenceOf(stripe, input.providerPaymentId));
   if (reference === null) {
     throw new AppError('refund_target_missing', 'This payment has no Stripe charge to refund', {
@@ -43,20 +44,21 @@ export const refundStripePayment = async (
  * Money recorded through a payment record moved outside Stripe, so Stripe has nothing to pay
  * back: the refund is made where the payment was and reported on the record (Stripe's
  * `report_refund`), which is how Stripe models it. Our idempotency key is the refund's unique
- * reference, so a retried report names the same refund.
+ * reference, so a retried report names the same refund. Stripe sends no refund webhook for a
+ * record, so the record's refunded total it answers with is handed back as settled.
  */
 const reportPaymentRecordRefund = async (
   stripe: Stripe,
   paymentRecordId: string,
   input: RefundStripePaymentInput,
   now: () => Date,
-): Promise<{ providerRefundId: string }> => {
+): Promise<RefundOutcome> => {
   const reportedAt = Math.floor(now().getTime() / 1000);
   const record =
     input.amountMinor === null
       ? null
       : await callStripe('paymentRecords.retrieve', () => stripe.paymentRecords.retrieve(paymentRecordId));
-  await callStripe('paymentRecords.reportRefund', () =>
+  const reported = await callStripe('paymentRecords.reportRefund', () =>
     stripe.paymentRecords.reportRefund(
       paymentRecordId,
       {
@@ -71,7 +73,19 @@ const reportPaymentRecordRefund = async (
       { idempotencyKey: input.idempotencyKey },
     ),
   );
-  return { providerRefundId: `${paymentRecordId}/${input.idempotencyKey}` };
+  return {
+    providerRefundId: `${paymentRecordId}/${input.idempotencyKey}`,
+    settled: {
+      kind: 'refund.updated',
+      chargeReference: paymentRecordId,
+      providerChargeId: null,
+      providerCustomerId: null,
+      amountRefundedMinor: reported.amount_refunded.value,
+      amountMinor: reported.amount.value,
+      currency: reported.amount.currency.toLowerCase(),
+      occurredAt: new Date(reportedAt * 1000),
+    },
+  };
 };
 
 /** Payments recorded before their charge reference was known: an invoice or a one-time checkout. */
