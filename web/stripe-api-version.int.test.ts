@@ -6,7 +6,7 @@ import { type FakeStripe, type StripeEvent, startFakeStripeServer } from '../cor
 import { adminHeaders } from '../core/testing/test-core.js';
 import { paymentEvents, purchases } from '../db/schema/index.js';
 import { stripeWebhookEndpoint } from '../scripts/stripe-webhook-endpoint.js';
-import { eventOf, openStripeTestShop, type StripeTestShop } from './testing/stripe-test-shop.js';
+import { eventOf, useStripeTestShop } from './testing/stripe-test-shop.js';
 
 /**
  * Stripe renders a webhook in the API version of the endpoint that sends it. This build reads
@@ -59,21 +59,12 @@ const asOlderInvoicePaid = (event: StripeEvent, links: { charge: string; payment
 };
 
 describe('stripe webhook API versions', () => {
-  let fake: FakeStripe;
-  let shop: StripeTestShop;
-  beforeAll(async () => {
-    fake = await startFakeStripeServer();
-    shop = await openStripeTestShop(fake);
-  });
-  afterAll(async () => {
-    await shop?.close();
-    await fake?.close();
-  });
+  const stripeTest = useStripeTestShop();
 
   it('an invoice.paid in an older API version is dead-lettered as stripe_api_version_unsupported, never recorded as a purchase', async () => {
-    const bought = await shop.buy('older-version@example.com');
+    const bought = await stripeTest.shop.buy('older-version@example.com');
     const invoicePaid = eventOf(bought.events, 'invoice.paid');
-    const paymentIntent = fake.object('payment_intent', bought.paymentIntentId)!;
+    const paymentIntent = stripeTest.fake.object('payment_intent', bought.paymentIntentId)!;
     const links = { charge: paymentIntent['latest_charge'] as string, paymentIntent: bought.paymentIntentId };
     // Everything this endpoint sends is in the older version. Subscription events read only ids
     // and fetch the subscription, so they read right; both invoice events would not.
@@ -85,20 +76,23 @@ describe('stripe webhook API versions', () => {
           : event,
     );
     const older = eventOf(olderEvents, 'invoice.paid');
-    await shop.deliver(olderEvents);
-    await shop.settle({ deadLetters: ['invoice.paid', 'invoice.payment_succeeded'] });
+    await stripeTest.shop.deliver(olderEvents);
+    await stripeTest.shop.settle({ deadLetters: ['invoice.paid', 'invoice.payment_succeeded'] });
 
-    const [stored] = await shop.db.select().from(paymentEvents).where(eq(paymentEvents.providerEventId, older.id));
+    const [stored] = await stripeTest.shop.db
+      .select()
+      .from(paymentEvents)
+      .where(eq(paymentEvents.providerEventId, older.id));
     expect(stored).toMatchObject({ status: 'dead', attempts: 1 });
     expect(stored!.lastError).toMatch(/^stripe_api_version_unsupported: /);
-    expect(await shop.db.select().from(purchases).where(eq(purchases.userId, bought.userId))).toEqual([]);
-    const stored_ = await shop.db.select().from(paymentEvents);
+    expect(await stripeTest.shop.db.select().from(purchases).where(eq(purchases.userId, bought.userId))).toEqual([]);
+    const stored_ = await stripeTest.shop.db.select().from(paymentEvents);
     expect(
       stored_.filter((row) => row.eventType.startsWith('customer.subscription.')).map((row) => row.status),
     ).not.toContain('dead');
 
     // Moderators see it among the dead letters, and can replay it.
-    const listed = await shop.harness.app.inject({
+    const listed = await stripeTest.shop.harness.app.inject({
       method: 'GET',
       url: '/admin/webhooks?status=dead',
       headers: adminHeaders,
@@ -106,7 +100,7 @@ describe('stripe webhook API versions', () => {
     expect(
       listed.json<{ events: Array<{ provider_event_id: string }> }>().events.map((row) => row.provider_event_id),
     ).toContain(older.id);
-    const replayed = await shop.harness.app.inject({
+    const replayed = await stripeTest.shop.harness.app.inject({
       method: 'POST',
       url: `/admin/webhooks/${stored!.id}/replay`,
       headers: adminHeaders,
@@ -114,9 +108,9 @@ describe('stripe webhook API versions', () => {
     expect(replayed.statusCode, replayed.body).toBe(202);
 
     // The same event at the version this build reads is recorded with its plan and period.
-    await shop.deliverOne({ ...invoicePaid, id: `${invoicePaid.id}_pinned` });
-    await shop.settle({ deadLetters: ['invoice.paid', 'invoice.payment_succeeded'] });
-    const [purchase] = await shop.db.select().from(purchases).where(eq(purchases.userId, bought.userId));
+    await stripeTest.shop.deliverOne({ ...invoicePaid, id: `${invoicePaid.id}_pinned` });
+    await stripeTest.shop.settle({ deadLetters: ['invoice.paid', 'invoice.payment_succeeded'] });
+    const [purchase] = await stripeTest.shop.db.select().from(purchases).where(eq(purchases.userId, bought.userId));
     expect(purchase).toMatchObject({ planId: 'pro' });
   });
 });

@@ -1,9 +1,8 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type FakeStripe, startFakeStripeServer } from '../core/testing/fake-stripe-server.js';
+import { describe, expect, it, vi } from 'vitest';
 import { adminHeaders } from '../core/testing/test-core.js';
 import { planPrices, subscriptions } from '../db/schema/index.js';
-import { openStripeTestShop, type StripeTestShop } from './testing/stripe-test-shop.js';
+import { useStripeTestShop } from './testing/stripe-test-shop.js';
 
 /**
  * What a member asks of a Stripe subscription (cancel, resume, cancel again), over HTTP, with
@@ -17,27 +16,18 @@ type StatusAnswer = {
 };
 
 describe('stripe subscription intents', () => {
-  let fake: FakeStripe;
-  let shop: StripeTestShop;
-  beforeAll(async () => {
-    fake = await startFakeStripeServer();
-    shop = await openStripeTestShop(fake);
-  });
-  afterAll(async () => {
-    await shop?.close();
-    await fake?.close();
-  });
+  const stripeTest = useStripeTestShop();
 
   const post = (url: string, payload: Record<string, unknown>) =>
-    shop.harness.app.inject({ method: 'POST', url, headers: adminHeaders, payload });
+    stripeTest.shop.harness.app.inject({ method: 'POST', url, headers: adminHeaders, payload });
 
   const subscriptionWrites = (subscriptionId: string) =>
-    fake.requests.filter(
+    stripeTest.fake.requests.filter(
       (request) => request.method === 'POST' && request.path === `/v1/subscriptions/${subscriptionId}`,
     );
 
   it('cancel, resume, cancel again sends three distinct idempotency keys and Stripe ends canceling at period end', async () => {
-    const member = await shop.subscriber('cancel-resume-cancel@example.com');
+    const member = await stripeTest.shop.subscriber('cancel-resume-cancel@example.com');
 
     const canceled = await post('/v1/billing/cancel', { user_id: member.userId });
     expect(canceled.statusCode, canceled.body).toBe(200);
@@ -55,7 +45,7 @@ describe('stripe subscription intents', () => {
     const keys = writes.map((write) => write.idempotencyKey);
     expect(new Set(keys).size).toBe(3);
     for (const key of keys) expect(key).toMatch(/^cm-/);
-    expect(fake.object('subscription', member.subscriptionId)).toMatchObject({ cancel_at_period_end: true });
+    expect(stripeTest.fake.object('subscription', member.subscriptionId)).toMatchObject({ cancel_at_period_end: true });
     expect(canceledAgain.json<StatusAnswer>()).toMatchObject({
       subscription: { cancel_at_period_end: true },
       entitlements: { status: 'canceled_at_period_end' },
@@ -63,9 +53,9 @@ describe('stripe subscription intents', () => {
   });
 
   it('a cancel retried after Stripe failed reuses its idempotency key', async () => {
-    const member = await shop.subscriber('cancel-retry@example.com');
+    const member = await stripeTest.shop.subscriber('cancel-retry@example.com');
     // Stripe answers 400 (not retried by the SDK): the intent failed and nothing was stored.
-    fake.failNext(`/v1/subscriptions/${member.subscriptionId}`, 400);
+    stripeTest.fake.failNext(`/v1/subscriptions/${member.subscriptionId}`, 400);
     const failed = await post('/v1/billing/cancel', { user_id: member.userId });
     expect(failed.statusCode).toBeGreaterThanOrEqual(400);
     const retried = await post('/v1/billing/cancel', { user_id: member.userId });
@@ -77,32 +67,35 @@ describe('stripe subscription intents', () => {
   });
 
   it('resume brings a canceling Stripe subscription back to active, and refuses what is not canceling or has ended with a stable code', async () => {
-    const member = await shop.subscriber('resume-codes@example.com');
+    const member = await stripeTest.shop.subscriber('resume-codes@example.com');
     const notCanceling = await post('/v1/billing/resume', { user_id: member.userId });
     expect(notCanceling.statusCode).toBe(409);
     expect(notCanceling.json()).toMatchObject({ error: { code: 'subscription_not_canceling' } });
 
     await post('/v1/billing/cancel', { user_id: member.userId, at_period_end: false });
-    await shop.deliver(fake.drainEvents());
-    await shop.settle();
+    await stripeTest.shop.deliver(stripeTest.fake.drainEvents());
+    await stripeTest.shop.settle();
     const ended = await post('/v1/billing/resume', { user_id: member.userId });
     expect(ended.statusCode).toBe(409);
     expect(ended.json()).toMatchObject({ error: { code: 'subscription_ended' } });
 
-    const stranger = await shop.createUser('resume-stranger@example.com');
+    const stranger = await stripeTest.shop.createUser('resume-stranger@example.com');
     const nothing = await post('/v1/billing/resume', { user_id: stranger });
     expect(nothing.statusCode).toBe(404);
     expect(nothing.json()).toMatchObject({ error: { code: 'subscription_not_found' } });
   });
 
   it('a cancel Stripe applied is reported as done even when the subscription’s price is not in our catalog', async () => {
-    const member = await shop.subscriber('cancel-unknown-price@example.com');
+    const member = await stripeTest.shop.subscriber('cancel-unknown-price@example.com');
     // The catalog forgets the Stripe price (a price made in the dashboard, a catalog reset).
-    await shop.db.update(planPrices).set({ stripePriceId: null }).where(eq(planPrices.id, 'pro_month_usd_v1'));
-    const subscription = fake.object('subscription', member.subscriptionId)!;
+    await stripeTest.shop.db
+      .update(planPrices)
+      .set({ stripePriceId: null })
+      .where(eq(planPrices.id, 'pro_month_usd_v1'));
+    const subscription = stripeTest.fake.object('subscription', member.subscriptionId)!;
     const items = subscription['items'] as { data: Array<{ price: { metadata: Record<string, string> } }> };
     for (const item of items.data) item.price.metadata = {};
-    fake.seed(subscription);
+    stripeTest.fake.seed(subscription);
 
     const canceled = await post('/v1/billing/cancel', { user_id: member.userId });
     expect(canceled.statusCode, canceled.body).toBe(200);
@@ -110,31 +103,34 @@ describe('stripe subscription intents', () => {
       subscription: { plan_id: 'pro', cancel_at_period_end: true },
       entitlements: { tier: 'pro', status: 'canceled_at_period_end' },
     });
-    expect(fake.object('subscription', member.subscriptionId)).toMatchObject({ cancel_at_period_end: true });
-    await shop.db
+    expect(stripeTest.fake.object('subscription', member.subscriptionId)).toMatchObject({ cancel_at_period_end: true });
+    await stripeTest.shop.db
       .update(planPrices)
       .set({ stripePriceId: (items.data[0]!.price as unknown as { id: string }).id })
       .where(eq(planPrices.id, 'pro_month_usd_v1'));
   });
 
   it('a subscription status Stripe adds later reads as a non-granting state with a warning, never a 502', async () => {
-    const member = await shop.subscriber('unknown-status@example.com');
-    const warn = vi.spyOn(shop.harness.core.logger, 'warn');
+    const member = await stripeTest.shop.subscriber('unknown-status@example.com');
+    const warn = vi.spyOn(stripeTest.shop.harness.core.logger, 'warn');
     // Stripe tells us something changed; we fetch the subscription and read its new status.
-    const [updated] = fake
+    const [updated] = stripeTest.fake
       .cancelAtPeriodEnd(member.subscriptionId)
       .filter((event) => event.type === 'customer.subscription.updated');
-    fake.seed({ ...fake.object('subscription', member.subscriptionId)!, status: 'suspended_for_review' });
-    await shop.deliver([updated!]);
-    await shop.settle();
+    stripeTest.fake.seed({
+      ...stripeTest.fake.object('subscription', member.subscriptionId)!,
+      status: 'suspended_for_review',
+    });
+    await stripeTest.shop.deliver([updated!]);
+    await stripeTest.shop.settle();
 
-    const [stored] = await shop.db
+    const [stored] = await stripeTest.shop.db
       .select()
       .from(subscriptions)
       .where(eq(subscriptions.providerSubscriptionId, member.subscriptionId));
     expect(stored).toMatchObject({ status: 'unpaid' });
-    expect(await shop.refreshedEntitlements(member.userId)).toMatchObject({ tier: 'free' });
-    const status = await shop.harness.app.inject({
+    expect(await stripeTest.shop.refreshedEntitlements(member.userId)).toMatchObject({ tier: 'free' });
+    const status = await stripeTest.shop.harness.app.inject({
       method: 'GET',
       url: `/v1/billing/subscription-status?user_id=${member.userId}`,
       headers: adminHeaders,

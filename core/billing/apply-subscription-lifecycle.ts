@@ -4,6 +4,23 @@ import { subscriptions } from '../../db/schema/index.js';
 import type { SubscriptionSnapshot } from '../ports/payment-provider.js';
 
 /**
+ * The columns a provider's snapshot decides whatever the items are. Grace counts from the first
+ * time we saw the subscription past due, not from each later update.
+ */
+export const lifecycleColumns = (snapshot: SubscriptionSnapshot, pastDueSince: Date | null, now: Date) => ({
+  status: snapshot.status,
+  cancelAtPeriodEnd: snapshot.cancelAtPeriodEnd,
+  currentPeriodStart: snapshot.currentPeriodStart,
+  currentPeriodEnd: snapshot.currentPeriodEnd,
+  trialEnd: snapshot.trialEnd,
+  canceledAt: snapshot.canceledAt,
+  endedAt: snapshot.endedAt,
+  pastDueSince: snapshot.status === 'past_due' ? (pastDueSince ?? now) : null,
+  observedAt: snapshot.observedAt,
+  updatedAt: now,
+});
+
+/**
  * Stores only the lifecycle of a subscription we already know (status, cancellation, period),
  * keeping its stored plan. For when the provider has applied a cancel or resume but one of the
  * subscription's prices is not in our catalog: the provider's answer is a fact, so it must be
@@ -29,17 +46,8 @@ export async function applySubscriptionLifecycle(
   const written = await executor
     .update(subscriptions)
     .set({
-      status: snapshot.status,
-      cancelAtPeriodEnd: snapshot.cancelAtPeriodEnd,
-      currentPeriodStart: snapshot.currentPeriodStart,
-      currentPeriodEnd: snapshot.currentPeriodEnd,
-      trialEnd: snapshot.trialEnd,
-      canceledAt: snapshot.canceledAt,
-      endedAt: snapshot.endedAt,
-      pastDueSince: snapshot.status === 'past_due' ? (existing?.pastDueSince ?? now) : null,
-      observedAt: snapshot.observedAt,
+      ...lifecycleColumns(snapshot, existing?.pastDueSince ?? null, now),
       version: sql`${subscriptions.version} + 1`,
-      updatedAt: now,
     })
     .where(
       and(

@@ -3,6 +3,7 @@ import type { Executor } from '../../db/client.js';
 import { subscriptions } from '../../db/schema/index.js';
 import { notYet } from '../errors.js';
 import type { SubscriptionSnapshot } from '../ports/payment-provider.js';
+import { lifecycleColumns } from './apply-subscription-lifecycle.js';
 import { resolvePriceItems } from './resolve-price-items.js';
 import { resolveUserId } from './resolve-user.js';
 
@@ -39,8 +40,6 @@ export async function applySubscriptionSnapshot(
     .for('update');
   // Equal stamps are two looks at the current state (same millisecond, same version): either may win.
   if (existing && existing.observedAt > snapshot.observedAt) return null;
-  // Grace counts from the first time we saw it past due, not from each later update.
-  const pastDueSince = snapshot.status === 'past_due' ? (existing?.pastDueSince ?? now) : null;
   const values = {
     userId,
     provider,
@@ -49,16 +48,7 @@ export async function applySubscriptionSnapshot(
     planId: items.tier.planId,
     planPriceId: items.tier.planPriceId,
     addons: items.addons,
-    status: snapshot.status,
-    cancelAtPeriodEnd: snapshot.cancelAtPeriodEnd,
-    currentPeriodStart: snapshot.currentPeriodStart,
-    currentPeriodEnd: snapshot.currentPeriodEnd,
-    trialEnd: snapshot.trialEnd,
-    canceledAt: snapshot.canceledAt,
-    endedAt: snapshot.endedAt,
-    pastDueSince,
-    observedAt: snapshot.observedAt,
-    updatedAt: now,
+    ...lifecycleColumns(snapshot, existing?.pastDueSince ?? null, now),
   };
   const written = await executor
     .insert(subscriptions)

@@ -106,6 +106,18 @@ export function createSubscriptionService(deps: {
       return { value: undefined, userIds: userId ? [userId] : [] };
     });
 
+  /** A change the member or a moderator asked for, applied as the provider answered it, and audited. */
+  async function applyAndAudit(
+    subscription: SubscriptionRow,
+    snapshot: SubscriptionSnapshot,
+    actor: string,
+    action: string,
+    details: Record<string, unknown>,
+  ) {
+    await applyNow(subscription.provider, snapshot);
+    await recordAudit(db, { actor, action, subjectType: 'subscription', subjectId: subscription.id, details });
+  }
+
   return {
     currentSubscription,
 
@@ -140,13 +152,10 @@ export function createSubscriptionService(deps: {
         prorate: input.prorate,
         idempotencyKey: subscriptionIntentKey(deps.idempotencyPrefix, subscription, { changeToPriceId: price.id }),
       });
-      await applyNow(subscription.provider, snapshot);
-      await recordAudit(db, {
-        actor,
-        action: 'subscription.plan_changed',
-        subjectType: 'subscription',
-        subjectId: subscription.id,
-        details: { from: subscription.planId, to: plan.id, prorate: input.prorate },
+      await applyAndAudit(subscription, snapshot, actor, 'subscription.plan_changed', {
+        from: subscription.planId,
+        to: plan.id,
+        prorate: input.prorate,
       });
       return this.status(input.userId);
     },
@@ -163,14 +172,7 @@ export function createSubscriptionService(deps: {
           input.atPeriodEnd ? 'cancel-period-end' : 'cancel-now',
         ),
       });
-      await applyNow(subscription.provider, snapshot);
-      await recordAudit(db, {
-        actor,
-        action: 'subscription.canceled',
-        subjectType: 'subscription',
-        subjectId: subscription.id,
-        details: { at_period_end: input.atPeriodEnd },
-      });
+      await applyAndAudit(subscription, snapshot, actor, 'subscription.canceled', { at_period_end: input.atPeriodEnd });
       return this.status(input.userId);
     },
 
@@ -188,14 +190,7 @@ export function createSubscriptionService(deps: {
         providerSubscriptionId: subscription.providerSubscriptionId,
         idempotencyKey: subscriptionIntentKey(deps.idempotencyPrefix, subscription, 'resume'),
       });
-      await applyNow(subscription.provider, snapshot);
-      await recordAudit(db, {
-        actor,
-        action: 'subscription.resumed',
-        subjectType: 'subscription',
-        subjectId: subscription.id,
-        details: {},
-      });
+      await applyAndAudit(subscription, snapshot, actor, 'subscription.resumed', {});
       return this.status(input.userId);
     },
 

@@ -1,4 +1,4 @@
-import { fork } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchCoreSpec } from './bench-core.js';
@@ -24,16 +24,7 @@ export async function forkBenchChild<Ready extends { type: 'ready' }>(
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.send('stop', (error) => {
-      if (error) child.kill('SIGTERM');
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    await exited;
-    clearTimeout(timer);
-  };
+  const stop = () => stopBenchChild(child);
   try {
     const ready = await new Promise<Ready>((resolve, reject) => {
       child.once('exit', (code) => reject(new Error(`${entryFile} exited before listening (${code})`)));
@@ -46,4 +37,16 @@ export async function forkBenchChild<Ready extends { type: 'ready' }>(
     await stop();
     throw error;
   }
+}
+
+/** Asks for a clean shutdown (so a CPU profile gets written), then insists. */
+export async function stopBenchChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.send('stop', (error) => {
+    if (error) child.kill('SIGTERM');
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(timer);
 }

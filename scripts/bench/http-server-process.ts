@@ -1,7 +1,8 @@
-import { type ChildProcess, fork } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stopBenchChild } from './bench-child.js';
 import type { BenchCoreSpec } from './bench-core.js';
 import type { BenchServerCpu, BenchServerReady } from './bench-server-protocol.js';
 
@@ -58,18 +59,6 @@ export async function startBenchServer(
         child.once('exit', onExit);
         child.send('cpu', (error) => error && reject(error));
       }),
-    stop: () => stopChild(child),
+    stop: () => stopBenchChild(child),
   };
-}
-
-/** Asks for a clean shutdown (so a CPU profile gets written), then insists. */
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.send('stop', (error) => {
-    if (error) child.kill('SIGTERM');
-  });
-  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  await exited;
-  clearTimeout(timer);
 }

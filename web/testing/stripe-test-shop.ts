@@ -1,8 +1,8 @@
 import { eq, inArray } from 'drizzle-orm';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { createStripeClient } from '../../core/billing/providers/stripe/create-stripe-client.js';
 import type { EntitlementView } from '../../core/entitlements/entitlement-service.js';
-import type { FakeStripe, StripeEvent } from '../../core/testing/fake-stripe-server.js';
+import { type FakeStripe, type StripeEvent, startFakeStripeServer } from '../../core/testing/fake-stripe-server.js';
 import { adminHeaders, createTestApp } from '../../core/testing/test-core.js';
 import { billingLedger, paymentEvents } from '../../db/schema/index.js';
 
@@ -198,3 +198,20 @@ export async function openStripeTestShop(fake: FakeStripe) {
 }
 
 export type StripeTestShop = Awaited<ReturnType<typeof openStripeTestShop>>;
+
+/**
+ * A fake Stripe server and a shop on it for one describe block: opened before its tests and
+ * closed after. The fields are filled in `beforeAll`, so read them inside tests and hooks.
+ */
+export function useStripeTestShop(): { fake: FakeStripe; shop: StripeTestShop } {
+  const context = {} as { fake: FakeStripe; shop: StripeTestShop };
+  beforeAll(async () => {
+    context.fake = await startFakeStripeServer();
+    context.shop = await openStripeTestShop(context.fake);
+  });
+  afterAll(async () => {
+    await context.shop?.close();
+    await context.fake?.close();
+  });
+  return context;
+}
