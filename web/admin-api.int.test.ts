@@ -585,13 +585,15 @@ describe('OpenAPI document', () => {
   });
   afterAll(async () => harness?.close());
 
-  it('GET /docs/json is an OpenAPI document listing the public catalog and checkout routes', async () => {
+  it('GET /docs/json is an OpenAPI document listing the public catalog, checkout, cancel and resume routes', async () => {
     const response = await harness.app.inject({ method: 'GET', url: '/docs/json' });
     expect(response.statusCode).toBe(200);
     const document = response.json<{ openapi: string; paths: Record<string, Record<string, unknown>> }>();
     expect(document.openapi).toMatch(/^3\./);
     expect(document.paths['/v1/plans']).toHaveProperty('get');
     expect(document.paths['/v1/billing/checkout-session']).toHaveProperty('post');
+    expect(document.paths['/v1/billing/cancel']).toHaveProperty('post');
+    expect(document.paths['/v1/billing/resume']).toHaveProperty('post');
     expect(document.paths['/admin/grants']).toHaveProperty('post');
     // Hidden operational and sandbox page routes stay out of the public document.
     expect(Object.keys(document.paths)).not.toContain('/healthz');

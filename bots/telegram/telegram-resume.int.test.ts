@@ -38,7 +38,7 @@ describe('resuming a canceled subscription from Telegram', () => {
   const send = (text: string, expected: string) => answerTo(commandMessage('message.start', text), expected);
   const press = (data: string, expected: string) => answerTo(buttonPress(data, { fromId: member }), expected);
 
-  it('after /cancel, /status and /subscribe pro offer Resume instead of "You already have", and pressing it keeps Pro active', async () => {
+  it('after /cancel, /status, /manage and /subscribe pro offer Resume instead of "You already have", and pressing it keeps Pro active', async () => {
     const offer = await send('/subscribe pro', 'checkout');
     await payCheckoutLink(shop.test, findCheckoutLink(`${offer.text} ${JSON.stringify(offer.replyMarkup)}`));
     const question = await send('/cancel', 'Cancel');
@@ -47,6 +47,8 @@ describe('resuming a canceled subscription from Telegram', () => {
 
     const status = await send('/status', 'Pro');
     expect(buttonsOf(status).map((button) => button.text)).toContain('Resume subscription');
+    const manage = await send('/manage', 'billing portal');
+    expect(buttonsOf(manage).map((button) => button.text)).toContain('Resume subscription');
 
     const again = await send('/subscribe pro', 'Resume it');
     expect(again.text).not.toContain('You already have');
@@ -63,5 +65,7 @@ describe('resuming a canceled subscription from Telegram', () => {
 
     const after = await send('/status', 'Pro');
     expect(buttonsOf(after).map((button) => button.text)).not.toContain('Resume subscription');
+    const manageAfter = await send('/manage', 'billing portal');
+    expect(buttonsOf(manageAfter).map((button) => button.text)).not.toContain('Resume subscription');
   });
 });
