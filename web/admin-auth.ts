@@ -6,10 +6,11 @@ import { AppError } from '../core/errors.js';
 const maxKeyBytes = 256;
 
 /** The key in a zero-padded buffer of fixed size, so comparing never depends on its length. */
-const padded = (value: string) => {
-  const buffer = Buffer.alloc(maxKeyBytes);
+const padded = (value: string, buffer = Buffer.alloc(maxKeyBytes)) => {
+  buffer.fill(0);
   const written = buffer.write(value, 'utf8');
-  return { buffer, length: Buffer.byteLength(value, 'utf8'), fits: written === Buffer.byteLength(value, 'utf8') };
+  const length = Buffer.byteLength(value, 'utf8');
+  return { buffer, length, fits: written === length };
 };
 
 /**
@@ -20,8 +21,11 @@ const padded = (value: string) => {
 export function createAdminKeyMatcher(adminKey: string) {
   const expected = padded(adminKey);
   if (!expected.fits) throw new Error(`the admin key must be at most ${maxKeyBytes} bytes`);
+  // Every member request asks "is this the admin key?": one scratch buffer per matcher instead of
+  // a new one per call (the comparison is synchronous, so calls never share it at once).
+  const scratch = Buffer.alloc(maxKeyBytes);
   return (token: string) => {
-    const presented = padded(token);
+    const presented = padded(token, scratch);
     const sameBytes = timingSafeEqual(presented.buffer, expected.buffer);
     return presented.fits && sameBytes && presented.length === expected.length;
   };

@@ -24,7 +24,9 @@ export interface ApiKeyBenchFigures {
  * warm-up, saturating runs in alternating order, then few-connection runs for p99; medians.
  */
 export async function runApiKeyBench(spec: BenchCoreSpec, options: BenchOptions): Promise<ApiKeyBenchFigures> {
-  const server = await forkBenchChild<ApiKeyBenchReady>('api-key-bench-server.ts', spec);
+  const server = await forkBenchChild<ApiKeyBenchReady>('api-key-bench-server.ts', spec, {
+    cpuProfileDir: options.cpuProfileDir,
+  });
   try {
     const base = `http://127.0.0.1:${server.ready.port}`;
     const routes = {

@@ -1,4 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchCoreSpec } from './bench-core.js';
@@ -18,10 +19,16 @@ export interface BenchChild<Ready> {
 export async function forkBenchChild<Ready extends { type: 'ready' }>(
   entryFile: string,
   spec: BenchCoreSpec,
+  options: { cpuProfileDir?: string | undefined } = {},
 ): Promise<BenchChild<Ready>> {
+  const execArgv = ['--import', 'tsx'];
+  if (options.cpuProfileDir) {
+    mkdirSync(options.cpuProfileDir, { recursive: true });
+    execArgv.push('--cpu-prof', `--cpu-prof-dir=${path.resolve(options.cpuProfileDir)}`);
+  }
   const child = fork(path.join(here, entryFile), [JSON.stringify(spec)], {
     cwd: path.resolve(here, '..', '..'),
-    execArgv: ['--import', 'tsx'],
+    execArgv,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const stop = () => stopBenchChild(child);

@@ -65,17 +65,19 @@ if (process.argv[2]) {
       'bench',
     );
 
-  // The baseline: same instance, hooks, logger and error handler, the same body; nothing checked or read.
-  // Routes must be added before the first request, so it answers the page the feed answered first.
-  let page: { signals: unknown[] } = { signals: [] };
-  app.get(barePath, async () => page);
+  // The baseline: same instance, hooks, logger and error handler, the same bytes, already
+  // serialized as the feed's are; nothing checked or read. Routes must be added before the first
+  // request, so it answers the page the feed answered first.
+  let body = '';
+  app.get(barePath, async (_request, reply) => reply.type('application/json; charset=utf-8').send(body));
   const first = await app.inject({
     method: 'GET',
     url: '/v1/signals',
     headers: { authorization: `Bearer ${apiKeys[0]}` },
   });
   if (first.statusCode !== 200) throw new Error(`GET /v1/signals answered ${first.statusCode}: ${first.body}`);
-  page = first.json();
+  body = first.body;
+  const page = first.json<{ signals: unknown[] }>();
 
   const port = await serveBenchApp(app, dispose);
   const ready: SignalsApiBenchReady = { type: 'ready', port, apiKeys, signalsPerPage: page.signals.length };

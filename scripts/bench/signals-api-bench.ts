@@ -24,11 +24,13 @@ export interface SignalsApiBenchFigures {
 
 /**
  * `GET /v1/signals` as VIP members poll it (several API keys, one per connection in turn, 50
- * published signals, one full page each) against a bare route answering the same body on the
- * same Fastify instance, over real HTTP to a child process; the method of the API key bench.
+ * published signals, one full page each) against a bare route answering the same bytes, already
+ * serialized, on the same Fastify instance, over real HTTP to a child process; the method of the API key bench.
  */
 export async function runSignalsApiBench(spec: BenchCoreSpec, options: BenchOptions): Promise<SignalsApiBenchFigures> {
-  const server = await forkBenchChild<SignalsApiBenchReady>('signals-api-bench-server.ts', spec);
+  const server = await forkBenchChild<SignalsApiBenchReady>('signals-api-bench-server.ts', spec, {
+    cpuProfileDir: options.cpuProfileDir,
+  });
   try {
     const { port, apiKeys, signalsPerPage } = server.ready;
     const base = `http://127.0.0.1:${port}`;
@@ -71,7 +73,7 @@ export function formatSignalsApiBench(figures: SignalsApiBenchFigures, options: 
     `${label}feed ${rate(figures.feed.requestsPerSecond)} req/s p99 ${ms(figures.feed.p99Ms)}` +
       ` | bare ${rate(figures.bare.requestsPerSecond)} req/s p99 ${ms(figures.bare.p99Ms)}` +
       ` | ratio ${figures.ratio.toFixed(2)}x (target >= ${signalsApiTargets.minRatio.toFixed(2)}x) ${figures.met ? 'MET' : 'MISSED'}`,
-    `${continuation}${figures.apiKeys} keys, ${figures.signalsPerPage} signals a page (the bare route answers the same body);` +
+    `${continuation}${figures.apiKeys} keys, ${figures.signalsPerPage} signals a page (the bare route sends the same bytes, pre-serialized);` +
       ` /healthz ${rate(figures.healthRequestsPerSecond)} req/s, feed ${(figures.feed.requestsPerSecond / figures.healthRequestsPerSecond).toFixed(2)}x of it`,
     `${continuation}p99 above: ${options.latencyConnections} connections (p50 feed ${ms(figures.feed.p50Ms)},` +
       ` bare ${ms(figures.bare.p50Ms)}); saturated by ${options.connections}: feed ${ms(figures.feed.saturatedP99Ms)},` +
