@@ -134,3 +134,29 @@ describe('GET /v1/signals', () => {
     expect(page.json().signals).toHaveLength(1);
   });
 });
+
+describe('GET /v1/signals page bytes', () => {
+  it('two communities in one process never see each other’s signals, though both start at sequence 1', async () => {
+    const other = await createTestApp();
+    try {
+      const publish = (app: TestApp, instrument: string) =>
+        app.app.inject({ method: 'POST', url: '/v1/signals', headers: adminHeaders, payload: body({ instrument }) });
+      const fresh = await createTestApp();
+      try {
+        expect((await publish(fresh, 'ETHUSDT')).statusCode).toBe(201);
+        expect((await publish(other, 'SOLUSDT')).statusCode).toBe(201);
+        const read = async (app: TestApp) =>
+          (await app.app.inject({ method: 'GET', url: '/v1/signals', headers: adminHeaders }))
+            .json<{ signals: Array<{ sequence: number; instrument: string }> }>()
+            .signals.map((signal) => `${signal.sequence}:${signal.instrument}`);
+        expect(await read(fresh)).toEqual(['1:ETHUSDT']);
+        expect(await read(other)).toEqual(['1:SOLUSDT']);
+        expect(await read(fresh)).toEqual(['1:ETHUSDT']);
+      } finally {
+        await fresh.close();
+      }
+    } finally {
+      await other.close();
+    }
+  });
+});

@@ -1,6 +1,7 @@
 import fastJsonStringify from 'fast-json-stringify';
 import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import { AppError, badRequest } from '../../../core/errors.js';
 import type { Core } from '../../../core/index.js';
@@ -40,30 +41,32 @@ const feedSchema = z.object({
 
 /**
  * The feed is read far more often than anything else here, mostly from each process's copy of
- * the recent signals, and callers of one tier ask for the same pages. A signal held in the copy
- * is written as JSON once (fast-json-stringify, compiled from the schema the docs show), and the
- * bytes of a page's signals are kept for as long as its first signal is held, so a read copies
- * two buffers and serializes only its cursor fields. Bytes, not strings: the serializer's strings
- * are ropes of many pieces, which every join would walk again.
+ * the recent signals, and callers of one tier ask for the same pages. The bytes of a page's
+ * signals (fast-json-stringify, compiled from the schema the docs show) are kept in a bounded
+ * cache, so a read copies two buffers and serializes only its cursor fields. A signal never
+ * changes once published (the chain of hashes proves it), so the signals a page holds name its
+ * bytes. Bytes, not strings: the serializer's strings are ropes of many pieces, which every join
+ * would walk again.
  */
 const serializeView = fastJsonStringify(z.toJSONSchema(signalViewSchema) as Parameters<typeof fastJsonStringify>[0]);
-const pagesByFirstSignal = new WeakMap<PublishedSignal, Map<string, Buffer>>();
+const pageBytes = new LRUCache<string, Buffer>({ maxSize: 16 * 1024 * 1024, sizeCalculation: (bytes) => bytes.length });
 const emptySignals = Buffer.from('{"signals":[');
 
-/** `{"signals":[…` for a run of consecutive signals of the copy (or of one database read). */
+/** `{"signals":[…` for the signals of one page, in sequence order. */
 function signalsBytes(signals: PublishedSignal[]): Buffer {
   const first = signals[0];
   if (first === undefined) return emptySignals;
-  let pages = pagesByFirstSignal.get(first);
-  if (pages === undefined) {
-    pages = new Map();
-    pagesByFirstSignal.set(first, pages);
-  }
-  const key = `${signals.length}:${signals.at(-1)!.sequence}`;
-  let bytes = pages.get(key);
+  const last = signals.at(-1)!;
+  // The last signal's hash covers the whole chain before it (whichever database it came from);
+  // a run without gaps is then named by where it starts, one with gaps by every sequence in it.
+  const key =
+    last.sequence - first.sequence + 1 === signals.length
+      ? `${first.sequence}-${last.hash}`
+      : `${signals.map((signal) => signal.sequence).join(',')}-${last.hash}`;
+  let bytes = pageBytes.get(key);
   if (bytes === undefined) {
     bytes = Buffer.from(`{"signals":[${signals.map((signal) => serializeView(signalView(signal))).join(',')}`);
-    pages.set(key, bytes);
+    pageBytes.set(key, bytes);
   }
   return bytes;
 }
