@@ -2,20 +2,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import { promotions, type SubscriptionDiscount, subscriptions } from '../../db/schema/index.js';
 import { discountMinor } from '../promotions/discount-terms.js';
-
-/**
- * `count` calendar months after `start`, on the same day of the month when the month has it
- * and on its last day otherwise (a 31st stays a 31st), as providers count coupon months.
- */
-export function addCalendarMonths(start: Date, count: number): Date {
-  const monthIndex = start.getUTCMonth() + count;
-  const year = start.getUTCFullYear() + Math.floor(monthIndex / 12);
-  const month = ((monthIndex % 12) + 12) % 12;
-  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
-  const result = new Date(start);
-  result.setUTCFullYear(year, month, Math.min(start.getUTCDate(), lastDay));
-  return result;
-}
+import { addCalendarMonths } from './add-calendar-months.js';
 
 /**
  * Whether the discount takes money off the invoice of the period starting at `periodStart`:
