@@ -357,7 +357,7 @@ export async function createCore(dependencies: CoreDependencies) {
   metrics.collectors.queueDepth = () => queue.depth();
   // Only the recurring part: a scrape must not also sum the ledger.
   metrics.collectors.monthlyRecurringRevenue = async () =>
-    (await businessFigures.monthToDate()).mrr.map((entry) => ({
+    (await businessFigures.monthlyRecurringRevenue()).map((entry) => ({
       currency: entry.currency,
       amountMinor: entry.amount_minor,
     }));

@@ -170,6 +170,9 @@ describe('business figures: one computation for /admin stats and GET /admin/reve
       churn_rate_bps: 5000,
     });
 
+    // The MRR metric reads only what may still grant access, and finds the same figure.
+    expect(await harness.core.businessFigures.monthlyRecurringRevenue()).toEqual(figures.mrr);
+
     // The same moment in chat: every figure is the report's.
     expect(await adminStats()).toEqual({
       MRR: formatMoney(39_900 + 4833, 'usd'),
@@ -199,5 +202,8 @@ describe('business figures: one computation for /admin stats and GET /admin/reve
       ],
       churned_subscriptions: 3,
     });
+    expect(await harness.core.businessFigures.monthlyRecurringRevenue()).toEqual([
+      { currency: 'usd', amount_minor: 39_900 - 900 + 4833 },
+    ]);
   });
 });

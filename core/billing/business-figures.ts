@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, isNotNull, isNull, lte, notInArray, or, sql } from 'drizzle-orm';
+import { and, desc, eq, exists, gt, inArray, isNotNull, isNull, lte, notInArray, or, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { manualGrants, planPrices, plans, purchases, subscriptions } from '../../db/schema/index.js';
 import { subscriptionStanding } from '../entitlements/compute-entitlements.js';
@@ -36,6 +36,8 @@ export interface Period {
 
 /** Checkouts that were never paid never started a subscription, so they count nowhere. */
 const neverStarted = ['incomplete', 'incomplete_expired'];
+/** The only statuses whose subscriptions can grant access now (compute-entitlements.ts), so the only ones MRR reads. */
+const mayGrantStatuses = ['trialing', 'active', 'past_due'];
 
 /** The calendar month (UTC) that `now` is in: `/admin stats` and the report's default period. */
 export function calendarMonthOf(now: Date): Period {
@@ -59,8 +61,11 @@ const sortedCounts = (counts: Map<string, number>) =>
 export function createBusinessFigures(deps: { db: Database; clock: Clock; policy: EntitlementPolicy }) {
   const { db, clock, policy } = deps;
 
-  /** Each subscription's latest payment: the one whose refund or lost dispute voids it (as for access). */
-  async function latestPayments() {
+  /**
+   * Each subscription's latest payment: the one whose refund or lost dispute voids it (as for
+   * access). `onlyMayGrant` keeps to subscriptions whose status may still grant access.
+   */
+  async function latestPayments(onlyMayGrant: boolean) {
     const rows = await db
       .selectDistinctOn([purchases.provider, purchases.providerSubscriptionId], {
         id: purchases.id,
@@ -77,7 +82,26 @@ export function createBusinessFigures(deps: { db: Database; clock: Clock; policy
         periodEnd: purchases.periodEnd,
       })
       .from(purchases)
-      .where(and(eq(purchases.kind, 'subscription'), isNotNull(purchases.providerSubscriptionId)))
+      .where(
+        and(
+          eq(purchases.kind, 'subscription'),
+          isNotNull(purchases.providerSubscriptionId),
+          onlyMayGrant
+            ? exists(
+                db
+                  .select({ one: sql`1` })
+                  .from(subscriptions)
+                  .where(
+                    and(
+                      eq(subscriptions.provider, purchases.provider),
+                      eq(subscriptions.providerSubscriptionId, purchases.providerSubscriptionId),
+                      inArray(subscriptions.status, mayGrantStatuses),
+                    ),
+                  ),
+              )
+            : undefined,
+        ),
+      )
       .orderBy(
         purchases.provider,
         purchases.providerSubscriptionId,
@@ -103,38 +127,24 @@ export function createBusinessFigures(deps: { db: Database; clock: Clock; policy
     return new Map(rows.map((row) => [row.planId, Number(row.count)]));
   }
 
-  async function figures(period: Period): Promise<BusinessFigures> {
-    const now = clock.now();
-    const rows = await db.select().from(subscriptions).where(notInArray(subscriptions.status, neverStarted));
-    const payments = await latestPayments();
-    const prices = new Map((await db.select().from(planPrices)).map((price) => [price.id, price]));
+  type SubscriptionRow = typeof subscriptions.$inferSelect;
+  type LatestPayments = Awaited<ReturnType<typeof latestPayments>>;
 
+  const paymentOf = (payments: LatestPayments, subscription: SubscriptionRow) =>
+    payments.get(`${subscription.provider}:${subscription.providerSubscriptionId}`);
+
+  /** MRR and active by plan over the subscriptions live now: the part that describes this moment. */
+  async function recurring(rows: SubscriptionRow[], payments: LatestPayments, now: Date) {
+    const prices = new Map((await db.select().from(planPrices)).map((price) => [price.id, price]));
     const monthly = new Map<string, number>();
     const yearly = new Map<string, number>();
     const activeByPlan = new Map<string, number>();
-    let started = 0;
-    let churned = 0;
-    let liveAtStart = 0;
-
     for (const subscription of rows) {
-      const payment = payments.get(`${subscription.provider}:${subscription.providerSubscriptionId}`);
+      const payment = paymentOf(payments, subscription);
       const paymentFacts: PurchaseFact[] = payment ? [{ ...payment, accessDays: null }] : [];
-      const standing = subscriptionStanding(subscription, paymentFacts, policy, now);
       // An open dispute freezes the access this payment bought, and the bank holds the money.
-      const live = standing.live && payment?.disputeStatus !== 'open';
-
-      // A subscription ends when its provider ends it, or when the payment that keeps it is
-      // refunded in full or lost in a dispute, whichever came first.
-      const endedAt = earliest(
-        subscription.endedAt,
-        payment && isFullyRefunded(payment) ? payment.refundedAt : null,
-        payment?.disputeStatus === 'lost' ? (payment.disputeClosedAt ?? now) : null,
-      );
-      if (subscription.createdAt >= period.from && subscription.createdAt < period.to) started += 1;
-      if (endedAt && endedAt >= period.from && endedAt < period.to) churned += 1;
-      if (subscription.createdAt < period.from && (!endedAt || endedAt >= period.from)) liveAtStart += 1;
-
-      if (!live) continue;
+      if (!subscriptionStanding(subscription, paymentFacts, policy, now).live || payment?.disputeStatus === 'open')
+        continue;
       activeByPlan.set(subscription.planId, (activeByPlan.get(subscription.planId) ?? 0) + 1);
       const tierPrice = subscription.planPriceId ? prices.get(subscription.planPriceId) : undefined;
       if (!tierPrice || (tierPrice.interval !== 'month' && tierPrice.interval !== 'year')) continue;
@@ -153,7 +163,6 @@ export function createBusinessFigures(deps: { db: Database; clock: Clock; policy
       const bucket = tierPrice.interval === 'year' ? yearly : monthly;
       bucket.set(tierPrice.currency, (bucket.get(tierPrice.currency) ?? 0) + invoice);
     }
-
     // Annual invoices are summed per currency and divided by twelve once, rounded half up:
     // the result does not depend on row order, and is never off by more than half a unit.
     const currencies = [...new Set([...monthly.keys(), ...yearly.keys()])].sort();
@@ -161,6 +170,31 @@ export function createBusinessFigures(deps: { db: Database; clock: Clock; policy
       currency,
       amount_minor: (monthly.get(currency) ?? 0) + Math.round((yearly.get(currency) ?? 0) / 12),
     }));
+    return { mrr, activeByPlan };
+  }
+
+  async function figures(period: Period): Promise<BusinessFigures> {
+    const now = clock.now();
+    const rows = await db.select().from(subscriptions).where(notInArray(subscriptions.status, neverStarted));
+    const payments = await latestPayments(false);
+    const { mrr, activeByPlan } = await recurring(rows, payments, now);
+
+    let started = 0;
+    let churned = 0;
+    let liveAtStart = 0;
+    for (const subscription of rows) {
+      const payment = paymentOf(payments, subscription);
+      // A subscription ends when its provider ends it, or when the payment that keeps it is
+      // refunded in full or lost in a dispute, whichever came first.
+      const endedAt = earliest(
+        subscription.endedAt,
+        payment && isFullyRefunded(payment) ? payment.refundedAt : null,
+        payment?.disputeStatus === 'lost' ? (payment.disputeClosedAt ?? now) : null,
+      );
+      if (subscription.createdAt >= period.from && subscription.createdAt < period.to) started += 1;
+      if (endedAt && endedAt >= period.from && endedAt < period.to) churned += 1;
+      if (subscription.createdAt < period.from && (!endedAt || endedAt >= period.from)) liveAtStart += 1;
+    }
     return {
       as_of: now.toISOString(),
       period: { from: period.from.toISOString(), to: period.to.toISOString() },
@@ -174,8 +208,19 @@ export function createBusinessFigures(deps: { db: Database; clock: Clock; policy
     };
   }
 
+  /**
+   * MRR alone, for the metric every scrape reads: only subscriptions whose status may still
+   * grant access, with their latest payments, instead of the whole history the period counts need.
+   */
+  async function monthlyRecurringRevenue() {
+    const now = clock.now();
+    const rows = await db.select().from(subscriptions).where(inArray(subscriptions.status, mayGrantStatuses));
+    return (await recurring(rows, await latestPayments(true), now)).mrr;
+  }
+
   return {
     figures,
+    monthlyRecurringRevenue,
     /** The calendar month (UTC) the clock is in: what `/admin stats` shows. */
     monthToDate: () => figures(calendarMonthOf(clock.now())),
   };
