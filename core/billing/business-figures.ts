@@ -1,8 +1,9 @@
-import { and, desc, eq, exists, gt, inArray, isNotNull, isNull, lte, notInArray, or, sql } from 'drizzle-orm';
+import { and, desc, eq, exists, inArray, isNotNull, notInArray, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { manualGrants, planPrices, plans, purchases, subscriptions } from '../../db/schema/index.js';
 import { subscriptionStanding } from '../entitlements/compute-entitlements.js';
 import type { EntitlementPolicy, PurchaseFact } from '../entitlements/entitlement-types.js';
+import { grantInForceAt } from '../entitlements/manual-grants.js';
 import type { Clock } from '../ports/clock.js';
 import { discountedInvoice } from './subscription-discount.js';
 
@@ -115,14 +116,7 @@ export function createBusinessFigures(deps: { db: Database; clock: Clock; policy
       .select({ planId: manualGrants.planId, count: sql<string>`count(distinct ${manualGrants.userId})` })
       .from(manualGrants)
       .innerJoin(plans, eq(plans.id, manualGrants.planId))
-      .where(
-        and(
-          eq(plans.kind, 'tier'),
-          isNull(manualGrants.revokedAt),
-          lte(manualGrants.startsAt, now),
-          or(isNull(manualGrants.expiresAt), gt(manualGrants.expiresAt, now)),
-        ),
-      )
+      .where(and(eq(plans.kind, 'tier'), grantInForceAt(now)))
       .groupBy(manualGrants.planId);
     return new Map(rows.map((row) => [row.planId, Number(row.count)]));
   }

@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, lte, or, type SQL } from 'drizzle-orm';
 import type { Database, Transaction } from '../../db/client.js';
 import { manualGrants, users } from '../../db/schema/index.js';
 import { recordAudit } from '../audit/record-audit.js';
@@ -20,6 +20,14 @@ const describeGrant = (row: typeof manualGrants.$inferSelect) => ({
   revoked_at: row.revokedAt?.toISOString() ?? null,
   revoked_by: row.revokedBy,
 });
+
+/** A grant that gives access at `now`: not revoked, started, not yet expired (as compute-entitlements reads it). */
+export const grantInForceAt = (now: Date): SQL =>
+  and(
+    isNull(manualGrants.revokedAt),
+    lte(manualGrants.startsAt, now),
+    or(isNull(manualGrants.expiresAt), gt(manualGrants.expiresAt, now)),
+  )!;
 
 /** Access given or taken by a moderator: audited in the same transaction, and it expires. */
 export function createManualGrants(deps: {
@@ -98,6 +106,16 @@ export function createManualGrants(deps: {
         });
         return describeGrant(row);
       });
+    },
+
+    /** The member's grants that give access now. */
+    async inForce(userId: string) {
+      const rows = await db
+        .select()
+        .from(manualGrants)
+        .where(and(eq(manualGrants.userId, userId), grantInForceAt(deps.clock.now())))
+        .orderBy(desc(manualGrants.createdAt));
+      return rows.map(describeGrant);
     },
 
     async list(userId: string) {

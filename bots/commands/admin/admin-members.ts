@@ -70,15 +70,8 @@ export const adminLookup: CommandHandler = async ({ core, actor }, args) => {
     )
     .join('\n');
   const plan = await core.catalog.getPlan(found.entitlement.tier);
-  const now = core.clock.now();
-  // Access from a live grant of the tier they hold, not from a payment.
-  const granted = (await core.grants.list(userId)).some(
-    (grant) =>
-      grant.plan_id === found.entitlement.tier &&
-      !grant.revoked_at &&
-      new Date(grant.starts_at) <= now &&
-      (!grant.expires_at || new Date(grant.expires_at) > now),
-  );
+  // Access from a grant of the tier they hold, in force now, rather than from a payment.
+  const granted = (await core.grants.inForce(userId)).some((grant) => grant.plan_id === found.entitlement.tier);
   return privateReply(describeMemberStanding(found.entitlement, plan.name, granted), {
     title: `Member ${found.user.displayName ?? found.user.email ?? found.user.id}`,
     fields: [
