@@ -6,15 +6,18 @@ export type ProviderName = 'stripe' | 'sandbox';
 
 export type IncomingHeaders = Record<string, string | string[] | undefined>;
 
-export type SubscriptionStatus =
-  | 'trialing'
-  | 'active'
-  | 'past_due'
-  | 'canceled'
-  | 'unpaid'
-  | 'incomplete'
-  | 'incomplete_expired'
-  | 'paused';
+/** Every subscription status core understands (Stripe's names; the sandbox uses the same). */
+export const subscriptionStatuses = [
+  'trialing',
+  'active',
+  'past_due',
+  'canceled',
+  'unpaid',
+  'incomplete',
+  'incomplete_expired',
+  'paused',
+] as const;
+export type SubscriptionStatus = (typeof subscriptionStatuses)[number];
 
 export interface PriceReference {
   /** Our price id (plan_prices.id), when the provider object tells us (metadata). */

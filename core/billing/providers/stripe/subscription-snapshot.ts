@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { AppError } from '../../../errors.js';
-import type { SubscriptionSnapshot, SubscriptionStatus } from '../../../ports/payment-provider.js';
+import {
+  type SubscriptionSnapshot,
+  type SubscriptionStatus,
+  subscriptionStatuses,
+} from '../../../ports/payment-provider.js';
 import { metadataKeys } from '../../metadata-keys.js';
 import { metadata, nullableNumber, optionalReference } from './stripe-payload-schemas.js';
 
@@ -48,16 +52,7 @@ export const parseStripeSubscription = (value: unknown): StripeSubscriptionPaylo
 /** Told about a status Stripe sent that this build does not know (so it can be logged). */
 export type UnknownStatusListener = (status: string, providerSubscriptionId: string) => void;
 
-const knownStatuses: ReadonlySet<string> = new Set<SubscriptionStatus>([
-  'trialing',
-  'active',
-  'past_due',
-  'canceled',
-  'unpaid',
-  'incomplete',
-  'incomplete_expired',
-  'paused',
-]);
+const knownStatuses: ReadonlySet<string> = new Set(subscriptionStatuses);
 
 /**
  * A status Stripe added after this build is read as `unpaid`: the subscription still exists
