@@ -87,6 +87,10 @@ const environmentVariables = z.object({
   ENTITLEMENT_CACHE_TTL_SECONDS: integer(300, 1),
   ENTITLEMENT_LOCAL_CACHE_TTL_MS: integer(5000, 0),
   BODY_LIMIT_BYTES: integer(1_048_576, 1024),
+  /** A request (headers and body) must arrive whole within this, or the server answers 408 and closes (slow-loris). */
+  REQUEST_TIMEOUT_MS: integer(15_000, 100),
+  /** The headers alone must arrive within this (capped at REQUEST_TIMEOUT_MS); a silent connection is closed after it. */
+  REQUEST_HEADERS_TIMEOUT_MS: integer(10_000, 100),
   /** Bearer token for GET /metrics on the public port (the admin key also works). */
   METRICS_TOKEN: optionalString.pipe(z.string().min(24, 'must be at least 24 characters').optional()),
   /** A second listener serving only /metrics, unauthenticated, for a private scraper (Fly's [metrics]). */

@@ -27,6 +27,7 @@ import { operationsRoutes } from './routes/operations.js';
 import { checkoutLinkRoutes } from './routes/pages/checkout-links.js';
 import { sandboxPageRoutes } from './routes/pages/sandbox-pages.js';
 import { providerWebhookRoutes } from './routes/webhooks/provider-webhooks.js';
+import { requestTimeoutOptions } from './request-timeouts.js';
 
 export interface BuildAppOptions {
   /** Serve the OpenAPI document and UI at /docs (on by default). */
@@ -49,6 +50,7 @@ export async function buildApp(core: Core, options: BuildAppOptions = {}): Promi
     // Per-request log lines cost more than the hot check itself; failures are logged below.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: core.config.BODY_LIMIT_BYTES,
+    ...requestTimeoutOptions(core.config),
     trustProxy: true,
     return503OnClosing: true,
   });
