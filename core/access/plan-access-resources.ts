@@ -5,6 +5,7 @@ import { planAccessResources, plans } from '../../db/schema/index.js';
 import { recordAudit } from '../audit/record-audit.js';
 import { AppError, conflict, notFound } from '../errors.js';
 import { type AccessResourceKind, accessResourceKinds } from '../ports/chat-platform.js';
+import { edgeText } from '../validation/edge-text.js';
 import type { PlanResource } from './desired-access.js';
 
 const snowflake = /^\d{17,20}$/;
@@ -21,7 +22,7 @@ export const accessResourceInput = z
     /** Discord guild id for roles; empty for Telegram chats and Slack channels. */
     scope_id: z.string().trim().max(32).default(''),
     resource_id: z.string().trim().min(1).max(64),
-    label: z.string().trim().max(100).default(''),
+    label: edgeText().trim().max(100).default(''),
   })
   .superRefine((input, context) => {
     const { pattern, example } = resourceIdPatterns[input.kind];

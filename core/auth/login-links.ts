@@ -10,6 +10,7 @@ import type { Clock } from '../ports/clock.js';
 import type { EmailSender } from '../ports/email.js';
 import type { Queue } from '../ports/queue.js';
 import type { SlidingWindowLimiter } from '../rate-limits/rate-decision.js';
+import { edgeId } from '../validation/edge-text.js';
 import { sendDirectMessageTo } from './direct-message.js';
 import { hashOpaqueToken, loginTokenMarker, newOpaqueToken } from './opaque-tokens.js';
 
@@ -17,7 +18,7 @@ export const loginLinkJob = 'auth.login-link';
 
 /** Who asks for a login link: a chat account (the link goes to its DM) or an email address. */
 export const loginTargetSchema = z.union([
-  z.object({ platform: z.enum(chatPlatformNames), external_id: z.string().min(1).max(128) }),
+  z.object({ platform: z.enum(chatPlatformNames), external_id: edgeId(128) }),
   z.object({
     email: z
       .email()

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { edgeText } from '../validation/edge-text.js';
 
 const planId = z
   .string()
@@ -21,8 +22,8 @@ export const priceInputSchema = z.object({
 export const createPlanSchema = z.object({
   id: planId,
   kind: z.enum(['tier', 'addon']),
-  name: z.string().min(1).max(80),
-  description: z.string().max(500).default(''),
+  name: edgeText().min(1).max(80),
+  description: edgeText().max(500).default(''),
   rank: z.number().int().min(0).max(1000).default(0),
   features: featureList.default([]),
   quotas: quotaMap.default({}),
@@ -32,8 +33,8 @@ export const createPlanSchema = z.object({
 
 export const updatePlanSchema = z
   .object({
-    name: z.string().min(1).max(80),
-    description: z.string().max(500),
+    name: edgeText().min(1).max(80),
+    description: edgeText().max(500),
     rank: z.number().int().min(0).max(1000),
     features: featureList,
     quotas: quotaMap,

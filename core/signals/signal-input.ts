@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ErrorCode } from '../error-codes.js';
 import { AppError } from '../errors.js';
+import { edgeText } from '../validation/edge-text.js';
 import { canonicalPrice, comparePrices, isPositivePrice } from './decimal-price.js';
 
 const price = (field: string) =>
@@ -23,14 +24,13 @@ export const signalInputSchema = z.object({
   entry: price('entry'),
   stop: price('stop'),
   targets: z.array(price('each target')).min(1, 'give at least one target').max(10),
-  note: z
-    .string()
+  note: edgeText()
     .trim()
     .max(500)
     .nullish()
     .transform((value) => (value ? value : null)),
   /** The publisher's key: the same key publishes once, however often it is retried. */
-  idempotency_key: z.string().trim().min(8).max(200),
+  idempotency_key: edgeText().trim().min(8).max(200),
 });
 
 export type SignalInput = z.output<typeof signalInputSchema>;

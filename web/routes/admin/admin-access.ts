@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { accessResourceInput, type PlanAccessResourceRow } from '../../../core/access/plan-access-resources.js';
 import type { Core } from '../../../core/index.js';
+import { edgeId } from '../../../core/validation/edge-text.js';
 import { adminActor } from '../../admin-auth.js';
 
 const describeResource = (row: PlanAccessResourceRow) => ({
@@ -23,7 +24,7 @@ const describeResource = (row: PlanAccessResourceRow) => ({
 export async function adminAccessRoutes(app: FastifyInstance, core: Core, requireAdmin: preHandlerAsyncHookHandler) {
   const typed = app.withTypeProvider<ZodTypeProvider>();
   const security = [{ adminKey: [] }];
-  const planParams = z.object({ id: z.string().min(1).max(40) });
+  const planParams = z.object({ id: edgeId(40) });
 
   typed.get(
     '/admin/plans/:id/access',

@@ -2,7 +2,10 @@ import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Core } from '../../../core/index.js';
+import { edgeId, edgeText } from '../../../core/validation/edge-text.js';
 import { adminActor } from '../../admin-auth.js';
+
+const reasonSchema = edgeText().min(1).max(500);
 
 /** Manual access: grant a plan for some days (or until a date), revoke it, list a user's grants. */
 export async function adminGrantRoutes(app: FastifyInstance, core: Core, requireAdmin: preHandlerAsyncHookHandler) {
@@ -20,11 +23,11 @@ export async function adminGrantRoutes(app: FastifyInstance, core: Core, require
         body: z
           .object({
             user_id: z.uuid(),
-            plan_id: z.string().min(1).max(40),
+            plan_id: edgeId(40),
             days: z.number().int().min(1).max(3650).optional(),
             expires_at: z.iso.datetime({ offset: true }).optional(),
             permanent: z.literal(true).optional(),
-            reason: z.string().min(1).max(500),
+            reason: reasonSchema,
           })
           .refine(
             (body) => [body.days, body.expires_at, body.permanent].filter((value) => value !== undefined).length === 1,
@@ -58,7 +61,7 @@ export async function adminGrantRoutes(app: FastifyInstance, core: Core, require
         summary: 'Revoke a manual grant now. Audited.',
         security,
         params: z.object({ grant_id: z.uuid() }),
-        body: z.object({ reason: z.string().min(1).max(500) }),
+        body: z.object({ reason: reasonSchema }),
       },
     },
     async (request) => ({ grant: await core.grants.revoke(request.params.grant_id, request.body.reason, adminActor) }),
@@ -73,7 +76,7 @@ export async function adminGrantRoutes(app: FastifyInstance, core: Core, require
         summary: 'Freeze a user: free-tier access whatever they paid, until lifted. Audited.',
         security,
         params: z.object({ user_id: z.uuid() }),
-        body: z.object({ reason: z.string().min(1).max(500) }),
+        body: z.object({ reason: reasonSchema }),
       },
     },
     async (request, reply) => {
@@ -94,7 +97,7 @@ export async function adminGrantRoutes(app: FastifyInstance, core: Core, require
         summary: 'Lift a freeze now. Audited.',
         security,
         params: z.object({ freeze_id: z.uuid() }),
-        body: z.object({ reason: z.string().min(1).max(500) }),
+        body: z.object({ reason: reasonSchema }),
       },
     },
     async (request) => ({ freeze: await core.freezes.lift(request.params.freeze_id, request.body.reason, adminActor) }),

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createPlanSchema, updatePlanSchema } from '../../../core/catalog/plan-schemas.js';
 import type { Core } from '../../../core/index.js';
+import { edgeId } from '../../../core/validation/edge-text.js';
 import { adminActor } from '../../admin-auth.js';
 import { describePlan } from '../api/plans.js';
 
@@ -52,7 +53,7 @@ export async function adminPlanRoutes(app: FastifyInstance, core: Core, requireA
         tags: ['admin'],
         summary: 'Edit a plan. Prices listed here become new versions; current subscribers keep theirs.',
         security,
-        params: z.object({ plan_id: z.string().min(1).max(40) }),
+        params: z.object({ plan_id: edgeId(40) }),
         body: updatePlanSchema,
       },
     },

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Core } from '../../../core/index.js';
 import { createPromotionSchema, promotionViewSchema } from '../../../core/promotions/promotion-schemas.js';
+import { edgeId } from '../../../core/validation/edge-text.js';
 import { adminActor } from '../../admin-auth.js';
 
 /** Promo codes are data: moderators list, create and disable them (never delete: redemptions point at them). */
@@ -48,7 +49,7 @@ export async function adminPromotionRoutes(app: FastifyInstance, core: Core, req
         tags: ['admin'],
         summary: 'Disable a promo code: nobody can redeem it afterwards; the row and its redemptions stay.',
         security,
-        params: z.object({ code: z.string().min(1).max(64) }),
+        params: z.object({ code: edgeId(64) }),
         response: { 200: promotionViewSchema },
       },
     },

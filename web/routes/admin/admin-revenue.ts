@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { calendarMonthOf } from '../../../core/billing/business-figures.js';
 import { badRequest } from '../../../core/errors.js';
 import type { Core } from '../../../core/index.js';
+import { edgeText } from '../../../core/validation/edge-text.js';
 import { adminActor } from '../../admin-auth.js';
 
 /** Revenue for moderators, and refunds they start. */
@@ -48,7 +49,7 @@ export async function adminRevenueRoutes(app: FastifyInstance, core: Core, requi
         params: z.object({ payment_id: z.uuid() }),
         body: z.object({
           amount_minor: z.number().int().min(1).optional(),
-          reason: z.string().min(1).max(500),
+          reason: edgeText().min(1).max(500),
         }),
       },
     },

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { apiKeyScopeSchema } from '../../../core/api-keys/api-key-scopes.js';
 import type { KeyActor } from '../../../core/api-keys/api-key-service.js';
 import type { Core } from '../../../core/index.js';
+import { edgeText } from '../../../core/validation/edge-text.js';
 import { adminActor } from '../../admin-auth.js';
 import { actingUserId, type Caller, type CallerAuth } from '../../caller-auth.js';
 
@@ -47,7 +48,7 @@ export async function apiKeyRoutes(app: FastifyInstance, core: Core, callerAuth:
         summary: 'Create an API key (the secret is shown once). Admin: any user, with scopes.',
         security,
         body: z.object({
-          name: z.string().trim().max(64).optional(),
+          name: edgeText().trim().max(64).optional(),
           scopes: z.array(apiKeyScopeSchema).max(8).optional(),
           user_id: z.uuid().optional(),
         }),

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { loginTargetSchema } from '../../../core/auth/login-links.js';
 import { isAppError } from '../../../core/errors.js';
 import type { Core } from '../../../core/index.js';
+import { edgeId } from '../../../core/validation/edge-text.js';
 import { renderLinkPage } from '../../views/link-page.js';
 import { renderLoginConfirmPage, renderLoginTokensPage } from '../../views/login-page.js';
 
@@ -42,7 +43,7 @@ export async function authRoutes(app: FastifyInstance, core: Core) {
     },
   );
 
-  const loginQuery = z.object({ login_token: z.string().min(1).max(256) });
+  const loginQuery = z.object({ login_token: edgeId(256) });
 
   typed.get('/login', { schema: { hide: true, querystring: loginQuery } }, async (request, reply) =>
     reply
@@ -69,7 +70,7 @@ export async function authRoutes(app: FastifyInstance, core: Core) {
       schema: {
         tags: ['auth'],
         summary: 'Exchange a sign-in link token (single use) for an access token and a refresh token.',
-        body: z.object({ login_token: z.string().min(1).max(256) }),
+        body: z.object({ login_token: edgeId(256) }),
         response: { 200: tokenPairSchema },
       },
     },
@@ -86,7 +87,7 @@ export async function authRoutes(app: FastifyInstance, core: Core) {
         tags: ['auth'],
         summary:
           'Rotate a refresh token: a new pair, the old refresh token spent. Reusing a spent one revokes the whole sign-in.',
-        body: z.object({ refresh_token: z.string().min(1).max(256) }),
+        body: z.object({ refresh_token: edgeId(256) }),
         response: { 200: tokenPairSchema },
       },
     },

@@ -2,10 +2,11 @@ import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Core } from '../../../core/index.js';
+import { edgeId, isStorableText, unstorableTextMessage } from '../../../core/validation/edge-text.js';
 import { adminActor } from '../../admin-auth.js';
 
-const planId = z.string().min(1).max(40);
-const httpUrl = z.url({ protocol: /^https?$/ });
+const planId = edgeId(40);
+const httpUrl = z.url({ protocol: /^https?$/ }).refine(isStorableText, unstorableTextMessage);
 
 /** Checkout and subscription self-service. Server-to-server for now: the admin key. */
 export async function billingRoutes(app: FastifyInstance, core: Core, requireAdmin: preHandlerAsyncHookHandler) {
@@ -29,8 +30,8 @@ export async function billingRoutes(app: FastifyInstance, core: Core, requireAdm
             .array(z.object({ plan_id: planId, quantity: z.number().int().min(1).max(100).default(1) }))
             .max(10)
             .optional(),
-          referral_code: z.string().min(1).max(64).optional(),
-          promo_code: z.string().min(1).max(64).optional(),
+          referral_code: edgeId(64).optional(),
+          promo_code: edgeId(64).optional(),
           success_url: httpUrl.optional(),
           cancel_url: httpUrl.optional(),
         }),

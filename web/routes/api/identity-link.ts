@@ -2,11 +2,12 @@ import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Core } from '../../../core/index.js';
+import { edgeId } from '../../../core/validation/edge-text.js';
 
 const linkBody = z.discriminatedUnion('platform', [
-  z.object({ code: z.string().min(1).max(32), platform: z.literal('web'), external_id: z.string().min(1).max(128) }),
+  z.object({ code: edgeId(32), platform: z.literal('web'), external_id: edgeId(128) }),
   z.object({
-    code: z.string().min(1).max(32),
+    code: edgeId(32),
     platform: z.literal('email'),
     external_id: z
       .email()

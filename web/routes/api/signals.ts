@@ -6,19 +6,20 @@ import { z } from 'zod';
 import { AppError, badRequest } from '../../../core/errors.js';
 import type { Core } from '../../../core/index.js';
 import { type PublishedSignal, signalView, signalViewSchema } from '../../../core/signals/published-signal.js';
+import { edgeId, edgeText } from '../../../core/validation/edge-text.js';
 import type { Caller, CallerAuth } from '../../caller-auth.js';
 
 const publishScope = 'signals:publish';
 
 /** The shape only; prices and levels are checked in core, which answers with its own codes. */
 const publishBodySchema = z.object({
-  instrument: z.string().describe('Symbol, e.g. BTCUSDT'),
+  instrument: edgeText().describe('Symbol, e.g. BTCUSDT'),
   side: z.enum(['long', 'short']),
-  entry: z.string().describe('Positive decimal string, e.g. "64250.5"'),
-  stop: z.string().describe('Below entry for a long, above for a short'),
-  targets: z.array(z.string()).describe('Above entry for a long, below for a short'),
-  note: z.string().nullish(),
-  idempotency_key: z.string().optional().describe('Or the Idempotency-Key header: one key publishes once'),
+  entry: edgeText().describe('Positive decimal string, e.g. "64250.5"'),
+  stop: edgeText().describe('Below entry for a long, above for a short'),
+  targets: z.array(edgeText()).describe('Above entry for a long, below for a short'),
+  note: edgeText().nullish(),
+  idempotency_key: edgeText().optional().describe('Or the Idempotency-Key header: one key publishes once'),
 });
 
 const publisherOf = (caller: Caller) => {
@@ -106,7 +107,7 @@ export async function signalRoutes(
         description:
           'Stored once per idempotency key and hash-chained to the previous signal, then fanned out by tier. Codes: idempotency_key_required, invalid_signal, signal_stop_wrong_side, signal_target_wrong_side, signal_idempotency_conflict (409), forbidden (403).',
         security: [{ bearer: [] }],
-        headers: z.object({ 'idempotency-key': z.string().optional() }),
+        headers: z.object({ 'idempotency-key': edgeText().optional() }),
         body: publishBodySchema,
         response: {
           200: signalViewSchema,
@@ -184,6 +185,7 @@ export async function signalRoutes(
   );
 
   const channelSchema = z.object({ plan_id: z.string(), platform: z.string(), channel_id: z.string() });
+  const channelParams = z.object({ plan_id: edgeId(40), platform: edgeId(32) });
 
   typed.get(
     '/admin/signal-channels',
@@ -213,8 +215,8 @@ export async function signalRoutes(
         tags: ['signals'],
         summary: 'Post this tier’s signals to a channel on a platform (replaces the previous one).',
         security: [{ adminKey: [] }],
-        params: z.object({ plan_id: z.string(), platform: z.string() }),
-        body: z.object({ channel_id: z.string().min(1) }),
+        params: channelParams,
+        body: z.object({ channel_id: edgeId(128) }),
         response: { 200: channelSchema },
       },
     },
@@ -237,7 +239,7 @@ export async function signalRoutes(
         tags: ['signals'],
         summary: 'Stop posting this tier’s signals on that platform.',
         security: [{ adminKey: [] }],
-        params: z.object({ plan_id: z.string(), platform: z.string() }),
+        params: channelParams,
         response: { 200: z.object({ removed: z.boolean() }) },
       },
     },

@@ -3,15 +3,16 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { platforms } from '../../../core/identity/user-service.js';
 import type { Core } from '../../../core/index.js';
+import { edgeId, edgeText } from '../../../core/validation/edge-text.js';
 import { adminActor } from '../../admin-auth.js';
 
 const createUserBody = z
   .object({
     email: z.email().max(320).optional(),
     platform: z.enum(platforms).optional(),
-    external_id: z.string().min(1).max(128).optional(),
-    username: z.string().max(128).optional(),
-    display_name: z.string().max(128).optional(),
+    external_id: edgeId(128).optional(),
+    username: edgeText().max(128).optional(),
+    display_name: edgeText().max(128).optional(),
   })
   .refine((body) => body.email || (body.platform && body.external_id), {
     message: 'give an email, or a platform and external_id',

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Core } from '../../../core/index.js';
 import { webhookEventTypeSchema } from '../../../core/outbound-webhooks/webhook-event-types.js';
 import type { WebhookViewer } from '../../../core/outbound-webhooks/webhook-viewer.js';
+import { edgeText } from '../../../core/validation/edge-text.js';
 import { actingUserId, type Caller, type CallerAuth } from '../../caller-auth.js';
 
 const endpointSchema = z.object({
@@ -84,7 +85,7 @@ const viewerOf = (caller: Caller): WebhookViewer =>
 
 const idParams = z.object({ id: z.uuid() });
 const eventsSchema = z.array(webhookEventTypeSchema).min(1).max(webhookEventTypeSchema.options.length);
-const urlSchema = z.string().trim().min(1).max(2048);
+const urlSchema = edgeText().trim().min(1).max(2048);
 
 /**
  * A member's outbound webhook endpoints and their deliveries. Every route takes any member
