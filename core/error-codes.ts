@@ -103,7 +103,8 @@ export const errorCodes = {
 
   // Provider webhooks (the inbox)
   webhook_signature_missing: 'The provider signature header is missing.',
-  webhook_signature_invalid: 'The provider signature does not verify (wrong secret, altered body or too old).',
+  webhook_signature_invalid:
+    'The provider signature does not verify (wrong secret, altered body, or a timestamp outside the tolerance either way).',
   webhook_payload_invalid: 'The webhook body is not a readable event.',
   webhook_secret_missing: 'No webhook secret is configured for this provider.',
   webhook_store_failed: 'The event could not be stored; the provider should retry.',

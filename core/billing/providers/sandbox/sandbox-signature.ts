@@ -1,14 +1,16 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { AppError } from '../../../errors.js';
+import { webhookTimestampRefusal } from '../../../webhooks/webhook-timestamp.js';
 
 /** The header the sandbox signs its webhooks with, in the same shape as Stripe's. */
 export const sandboxSignatureHeader = 'sandbox-signature';
 
-type FailureReason = 'malformed' | 'stale' | 'mismatch';
+type FailureReason = 'malformed' | 'stale' | 'future' | 'mismatch';
 
 const failureMessages: Record<FailureReason, string> = {
   malformed: 'The sandbox-signature header is malformed.',
   stale: 'The sandbox-signature timestamp is stale: outside the tolerance window.',
+  future: 'The sandbox-signature timestamp is stale: outside the tolerance window (dated in the future).',
   mismatch: 'The sandbox-signature does not match the payload (signature mismatch).',
 };
 
@@ -76,7 +78,8 @@ export function verifySandboxSignature(
     throw new AppError('webhook_secret_missing', 'No sandbox webhook secret is configured.', { status: 500 });
   const parsed = parseSignatureHeader(header);
   if (!parsed) throw invalidSignature('malformed');
-  if (Math.abs(nowSeconds - Number(parsed.timestampText)) > toleranceSeconds) throw invalidSignature('stale');
+  const refusal = webhookTimestampRefusal(Number(parsed.timestampText), nowSeconds, toleranceSeconds);
+  if (refusal !== null) throw invalidSignature(refusal);
   for (const secret of usableSecrets) {
     const expected = hmac(secret, parsed.timestampText, rawBody);
     // Every candidate is 32 bytes (checked by the pattern), as timingSafeEqual requires.

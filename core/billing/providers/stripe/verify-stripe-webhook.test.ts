@@ -125,6 +125,52 @@ describe('Stripe webhook verification', () => {
     expect(error.message).toContain('timestamp outside tolerance');
   });
 
+  it.each([
+    { label: '+301 s', offsetSeconds: 301 },
+    { label: '+1 hour', offsetSeconds: 3600 },
+    { label: '+10 years', offsetSeconds: 10 * 365 * 24 * 3600 },
+  ])('a genuine signature dated in the future ($label) is refused like a stale one', ({ offsetSeconds }) => {
+    const provider = providerAt(now, [currentSecret]);
+    const error = failure(() =>
+      provider.verifyWebhook(Buffer.from(freshEvent), {
+        'stripe-signature': sign(freshEvent, currentSecret, now + offsetSeconds),
+      }),
+    );
+    expect(error.code).toBe('webhook_signature_invalid');
+    expect(error.status).toBe(400);
+    expect(error.message).toContain('timestamp outside tolerance');
+    expect(error.context['reason']).toBe('future');
+  });
+
+  it('a signature dated up to the tolerance ahead (clock skew) is still accepted', () => {
+    const provider = providerAt(now, [currentSecret]);
+    const verified = provider.verifyWebhook(Buffer.from(freshEvent), {
+      'stripe-signature': sign(freshEvent, currentSecret, now + 300),
+    });
+    expect(verified.eventType).toBe('invoice.paid');
+  });
+
+  it('a signature dated 301 s in the past is still refused as stale', () => {
+    const provider = providerAt(now, [currentSecret]);
+    const error = failure(() =>
+      provider.verifyWebhook(Buffer.from(freshEvent), {
+        'stripe-signature': sign(freshEvent, currentSecret, now - 301),
+      }),
+    );
+    expect(error.code).toBe('webhook_signature_invalid');
+    expect(error.context['reason']).toBe('stale');
+  });
+
+  it('a future-dated header does not make a signature from an unlisted secret count', () => {
+    const provider = providerAt(now, [currentSecret]);
+    const error = failure(() =>
+      provider.verifyWebhook(Buffer.from(freshEvent), {
+        'stripe-signature': sign(freshEvent, previousSecret, now + 3600),
+      }),
+    );
+    expect(error.context['reason']).toBe('mismatch');
+  });
+
   it('a body altered by one byte is rejected', () => {
     const provider = providerAt(now, [currentSecret]);
     const signature = sign(freshEvent, currentSecret, now);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AppError } from '../../../errors.js';
 import type { Clock } from '../../../ports/clock.js';
 import type { IncomingHeaders, VerifiedWebhook } from '../../../ports/payment-provider.js';
+import { signedTimestampOf, webhookTimestampRefusal } from '../../../webhooks/webhook-timestamp.js';
 import { isHandledStripeEventType } from './handled-stripe-events.js';
 
 export interface StripeWebhookVerification {
@@ -14,7 +15,7 @@ export interface StripeWebhookVerification {
 
 const eventEnvelopeSchema = z.object({ id: z.string().min(1), type: z.string().min(1) });
 
-type SignatureFailure = 'stale' | 'mismatch' | 'malformed';
+type SignatureFailure = 'stale' | 'future' | 'mismatch' | 'malformed';
 
 /**
  * Checks the Stripe-Signature header over the exact raw bytes with the SDK's own scheme.
@@ -49,6 +50,13 @@ export const verifyStripeWebhook = (
       // The signature matched, so the bytes are Stripe's; they just are not an event we can read.
       throw payloadInvalid(error);
     }
+    // The SDK checks only the age, so a signature dated ahead would stay valid until that date.
+    const refusal = webhookTimestampRefusal(
+      signedTimestampOf(signatureHeader) ?? Number.NaN,
+      Math.floor(receivedAt / 1000),
+      verification.toleranceSeconds,
+    );
+    if (refusal !== null) throw signatureInvalid(refusal, verification.toleranceSeconds);
     const envelope = eventEnvelopeSchema.safeParse(event);
     if (!envelope.success) throw payloadInvalid(envelope.error);
     return {
@@ -96,6 +104,7 @@ const mostTellingFailure = (failures: SignatureFailure[]): SignatureFailure => {
 const signatureInvalid = (failure: SignatureFailure, toleranceSeconds: number): AppError => {
   const messages: Record<SignatureFailure, string> = {
     stale: `Stripe webhook signature timestamp outside tolerance (${toleranceSeconds} s)`,
+    future: `Stripe webhook signature timestamp outside tolerance (${toleranceSeconds} s): dated in the future`,
     malformed: 'Stripe-Signature header is malformed',
     mismatch: 'Stripe webhook signature does not match the body with any configured secret',
   };
