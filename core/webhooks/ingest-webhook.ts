@@ -6,6 +6,7 @@ import type { Clock } from '../ports/clock.js';
 import type { IncomingHeaders, PaymentProvider } from '../ports/payment-provider.js';
 import type { Queue } from '../ports/queue.js';
 
+import { refuseAmbiguousWebhookBody } from './webhook-body-bytes.js';
 export const processPaymentEventJob = 'payment-event.process';
 
 /** One job id per attempt: a retry is a new job, a duplicate enqueue of the same attempt is not. */
@@ -39,6 +40,7 @@ export function createWebhookIngest(deps: {
     let verified: ReturnType<PaymentProvider['verifyWebhook']>;
     try {
       verified = provider.verifyWebhook(rawBody, headers);
+      refuseAmbiguousWebhookBody(providerName, rawBody);
     } catch (error) {
       deps.metrics.webhookEvents.inc({ provider: providerName, status: 'rejected' });
       throw error;
