@@ -5,8 +5,8 @@ import type { Metrics } from '../metrics.js';
 import type { Clock } from '../ports/clock.js';
 import type { IncomingHeaders, PaymentProvider } from '../ports/payment-provider.js';
 import type { Queue } from '../ports/queue.js';
-
 import { refuseAmbiguousWebhookBody } from './webhook-body-bytes.js';
+
 export const processPaymentEventJob = 'payment-event.process';
 
 /** One job id per attempt: a retry is a new job, a duplicate enqueue of the same attempt is not. */
@@ -39,8 +39,8 @@ export function createWebhookIngest(deps: {
       throw notFound('provider_not_configured', `The ${providerName} provider is not configured on this server.`);
     let verified: ReturnType<PaymentProvider['verifyWebhook']>;
     try {
-      verified = provider.verifyWebhook(rawBody, headers);
       refuseAmbiguousWebhookBody(providerName, rawBody);
+      verified = provider.verifyWebhook(rawBody, headers);
     } catch (error) {
       deps.metrics.webhookEvents.inc({ provider: providerName, status: 'rejected' });
       throw error;
