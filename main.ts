@@ -4,8 +4,14 @@ import path from 'node:path';
 import { createCommandRouter } from './bots/commands.js';
 import { createConsoleChat } from './bots/console/console-chat.js';
 import { createConsoleChatLogger } from './bots/console/console-chat-logs.js';
+import { consoleChatRoute } from './bots/console/console-chat-route.js';
+import { chatWithRunningShop } from './bots/console/remote-console-chat.js';
 import { createChatBots } from './bots/create-chat-bots.js';
 import { type Config, ConfigError, loadConfig } from './core/config.js';
+import { dataDirectoryLockedError, readDataDirectoryHolder } from './core/data-directory/data-directory-lock.js';
+import { usesEmbeddedDataDirectory } from './core/data-directory/open-configured-database.js';
+import { preparePrivateDataDirectory } from './core/data-directory/private-data-directory.js';
+import { isAppError } from './core/errors.js';
 import { createCore } from './core/index.js';
 import { buildApp } from './web/app.js';
 import { buildMetricsApp } from './web/metrics-server.js';
@@ -22,6 +28,17 @@ function embeddedAdminKey(config: Config): string {
   writeFileSync(file, `${key}\n`, { mode: 0o600 });
   chmodSync(file, 0o600);
   return key;
+}
+
+/** The generated admin key, if a start has made one (`npm run chat` beside a server reads it). */
+function storedAdminKey(config: Config): string | undefined {
+  const file = path.join(config.DATA_DIR, 'admin-key');
+  return existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined;
+}
+
+function exitLocked(error: Error & { code: string }): never {
+  console.error(`${error.code}: ${error.message}`);
+  process.exit(1);
 }
 
 async function main() {
@@ -42,12 +59,29 @@ async function main() {
   }
   // `chat` is `all` plus the terminal shop; its logs go to a file so the prompt stays clean.
   const chat = role === 'chat';
+  const embedded = usesEmbeddedDataDirectory(config);
+  if (embedded) {
+    // Before the admin key or a log file is written: the data directory is the owner's alone.
+    preparePrivateDataDirectory(config.DATA_DIR);
+    const holder = readDataDirectoryHolder(config.DATA_DIR);
+    if (holder && chat) {
+      const adminKey = config.ADMIN_API_KEY ?? storedAdminKey(config);
+      const io = { input: process.stdin, output: process.stdout, errors: process.stderr };
+      process.exit(await chatWithRunningShop({ holder, adminKey, ...io }));
+    }
+    // Refused before anything is built; createCore refuses too, should one start in between.
+    if (holder) exitLocked(dataDirectoryLockedError(path.resolve(config.DATA_DIR), holder));
+  }
   const chatLogs = chat ? createConsoleChatLogger({ dataDir: config.DATA_DIR, level: config.LOG_LEVEL }) : undefined;
   const runs = (part: 'web' | 'worker' | 'bots') => role === 'all' || chat || role === part;
   const generatedKey = !config.ADMIN_API_KEY;
   const core = await createCore({
     config: { ...config, ADMIN_API_KEY: config.ADMIN_API_KEY ?? embeddedAdminKey(config) },
     ...(chatLogs ? { logger: chatLogs.logger } : {}),
+    dataDirectoryOwner: { role, port: runs('web') ? config.PORT : undefined, host: config.HOST },
+  }).catch((error: unknown) => {
+    if (isAppError(error) && error.code === 'data_directory_locked') exitLocked(error);
+    throw error;
   });
   if (config.MIGRATE_ON_START) await core.prepareDatabase();
 
@@ -58,7 +92,10 @@ async function main() {
   const bots = createChatBots(core, router, core.logger);
   if (runs('worker')) await core.startWorker();
   if (runs('web')) {
-    const app = await buildApp(core, { mounts: bots.flatMap((bot) => bot.mounts) });
+    // `npm run chat` beside this server sends its lines here (embedded, non-production only).
+    const consoleMounts =
+      embedded && config.NODE_ENV !== 'production' ? [consoleChatRoute({ router, adminKey: core.adminKey })] : [];
+    const app = await buildApp(core, { mounts: [...bots.flatMap((bot) => bot.mounts), ...consoleMounts] });
     await app.listen({ host: config.HOST, port: config.PORT });
     closers.push(() => app.close());
   }

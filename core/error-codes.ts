@@ -15,6 +15,8 @@ export const errorCodes = {
   not_found: 'No such object, or it belongs to another member (ids of others are never confirmed).',
   internal_error: 'Something failed on our side; the request may be retried.',
   database_unavailable: 'The database does not answer (readiness check, or a request that needs it); retry later.',
+  data_directory_locked:
+    'At start: another running process holds the embedded data directory (DATA_DIR/.lock names it); stop it or use it.',
   unauthorized: 'No credential, or one that is not valid.',
   forbidden: 'The credential is valid but may not use this route.',
   credential_kind_forbidden: 'This route takes another kind of credential (admin key, API key or access token).',

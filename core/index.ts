@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import cron from 'node-cron';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { createDatabase, type DatabaseHandle } from '../db/client.js';
+import type { DatabaseHandle } from '../db/client.js';
 import { accessReconcileJob, createAccessService } from './access/access-service.js';
 import { createBullmqQueue } from './adapters/bullmq-queue.js';
 import { createInProcessQueue } from './adapters/in-process-queue.js';
@@ -20,6 +20,7 @@ import { createSubscriptionService } from './billing/subscription-service.js';
 import { syncProviderPrices } from './billing/sync-provider-prices.js';
 import { createCatalogService } from './catalog/catalog-service.js';
 import type { Config } from './config.js';
+import { type DataDirectoryOwner, openConfiguredDatabase } from './data-directory/open-configured-database.js';
 import { createAccessFreezes } from './entitlements/access-freezes.js';
 import { createEntitlementService, entitlementsChangedJob } from './entitlements/entitlement-service.js';
 import { createManualGrants } from './entitlements/manual-grants.js';
@@ -59,6 +60,8 @@ export interface CoreDependencies {
   queue?: Queue;
   /** Autotrade prices; the seeded simulated feed when not given (no real feed is wired yet). */
   priceFeed?: PriceFeed;
+  /** Written into the embedded data directory's lock: the role, and the port it serves on. */
+  dataDirectoryOwner?: DataDirectoryOwner;
 }
 
 export type SandboxDelivery = (rawBody: string, headers: Record<string, string>) => Promise<void>;
@@ -74,9 +77,7 @@ export async function createCore(dependencies: CoreDependencies) {
   const { config } = dependencies;
   const clock = dependencies.clock ?? systemClock;
   const logger = dependencies.logger ?? createLogger({ level: config.LOG_LEVEL });
-  const database =
-    dependencies.database ??
-    (await createDatabase({ url: config.DATABASE_URL, dataDir: `${config.DATA_DIR.replace(/\/$/, '')}/pglite` }));
+  const database = dependencies.database ?? (await openConfiguredDatabase(config, dependencies.dataDirectoryOwner));
   const { db } = database;
   const redisPrefix = config.REDIS_PREFIX;
   const cache =

@@ -3,7 +3,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { CommandActor, CommandReply, CommandRouter } from '../command-types.js';
 import { renderConsoleReply } from './render-console-reply.js';
 
-const consoleHelp = [
+export const consoleHelp = [
   'Type shop commands as in a chat: /tiers, /subscribe pro, /status, /help ...',
   '  !1            press button 1 of the last reply',
   '  :as <name>    talk as another member (each name is its own account)',
@@ -53,13 +53,15 @@ export function createConsoleChat(options: { router: CommandRouter; member?: str
     return renderConsoleReply(lastReply);
   }
 
+  const prompt = () => `${actor.username}${actor.platformModerator ? ' (mod)' : ''}> `;
+
   return {
     actor,
     handleLine,
+    prompt,
     /** Reads lines until :quit or end of input. */
     async start(input: Readable, output: Writable) {
       output.write(`${consoleHelp}\n`);
-      const prompt = () => `${actor.username}${actor.platformModerator ? ' (mod)' : ''}> `;
       const lines = createInterface({ input, output, prompt: prompt(), terminal: false });
       lines.prompt();
       for await (const line of lines) {
