@@ -11,6 +11,12 @@ export const errorCodes = {
   payload_too_large: 'The body is larger than BODY_LIMIT_BYTES.',
   unsupported_media_type: 'The Content-Type is not one the route accepts.',
   bad_request: 'The request was refused by the HTTP layer before reaching the route.',
+  unstorable_value:
+    'The database refused a value the request carried (NUL, a lone surrogate, too long, malformed); `details.sqlstate` says which.',
+  invalid_path_encoding: 'The path holds a `%` that does not start valid percent-encoded UTF-8.',
+  path_parameter_too_long: 'A path parameter is longer than the router accepts (100 characters).',
+  headers_too_large: 'The request headers are larger than the server accepts.',
+  request_timeout: 'The request was not received in time; the connection is closed.',
   route_not_found: 'No route has this method and path.',
   not_found: 'No such object, or it belongs to another member (ids of others are never confirmed).',
   internal_error: 'Something failed on our side; the request may be retried.',

@@ -5,6 +5,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import type { Core } from '../core/index.js';
 import { createAdminGuard } from './admin-auth.js';
 import { createCallerAuth, prepareCallerAuth } from './caller-auth.js';
+import { answerClientError, answerFrameworkError } from './framework-errors.js';
 import { installErrorHandling } from './http-errors.js';
 import { adminAccessRoutes } from './routes/admin/admin-access.js';
 import { adminGrantRoutes } from './routes/admin/admin-grants.js';
@@ -53,6 +54,9 @@ export async function buildApp(core: Core, options: BuildAppOptions = {}): Promi
     ...requestTimeoutOptions(core.config),
     trustProxy: true,
     return503OnClosing: true,
+    // Refusals made before any route (unreadable path, malformed bytes) answer with the envelope too.
+    frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ZodError } from 'zod';
+import { databaseDataError } from '../core/database-errors.js';
 import type { ErrorCode } from '../core/error-codes.js';
 import { isAppError } from '../core/errors.js';
 
@@ -9,7 +10,7 @@ export interface ErrorEnvelope {
   error: { code: string; message: string; details?: unknown };
 }
 
-const envelope = (code: ErrorCode, message: string, details?: unknown): ErrorEnvelope => ({
+export const envelope = (code: ErrorCode, message: string, details?: unknown): ErrorEnvelope => ({
   error: details === undefined ? { code, message } : { code, message, details },
 });
 
@@ -45,6 +46,12 @@ export function installErrorHandling(app: FastifyInstance) {
       if (error.retryable && error.status >= 500) reply.header('retry-after', '5');
       const details = Object.keys(error.context).length ? error.context : undefined;
       return reply.status(error.status).send(envelope(error.code, error.message, details));
+    }
+    const refusedValue = databaseDataError(error);
+    if (refusedValue) {
+      // An edge schema should have refused this value first: warn, so the gap gets closed.
+      request.log.warn({ err: error, code: refusedValue.code }, 'the database refused a value the edge let through');
+      return reply.status(400).send(envelope(refusedValue.code, refusedValue.message, refusedValue.context));
     }
     const mapped = error.code ? frameworkCodes[error.code] : undefined;
     if (mapped) return reply.status(mapped.status).send(envelope(mapped.code, error.message));

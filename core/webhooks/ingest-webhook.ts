@@ -1,10 +1,12 @@
 import type { Database } from '../../db/client.js';
 import { paymentEvents } from '../../db/schema/index.js';
+import { databaseDataError } from '../database-errors.js';
 import { AppError, notFound } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import type { Clock } from '../ports/clock.js';
 import type { IncomingHeaders, PaymentProvider } from '../ports/payment-provider.js';
 import type { Queue } from '../ports/queue.js';
+import { refuseUnstorableEvent, unstorableEvent } from './unstorable-event.js';
 import { refuseAmbiguousWebhookBody } from './webhook-body-bytes.js';
 
 export const processPaymentEventJob = 'payment-event.process';
@@ -41,6 +43,7 @@ export function createWebhookIngest(deps: {
     try {
       refuseAmbiguousWebhookBody(providerName, rawBody);
       verified = provider.verifyWebhook(rawBody, headers);
+      refuseUnstorableEvent(providerName, verified);
     } catch (error) {
       deps.metrics.webhookEvents.inc({ provider: providerName, status: 'rejected' });
       throw error;
@@ -63,6 +66,8 @@ export function createWebhookIngest(deps: {
         .onConflictDoNothing({ target: [paymentEvents.provider, paymentEvents.providerEventId] })
         .returning({ id: paymentEvents.id });
     } catch (error) {
+      // A value the database refuses is refused on every retry: 400 stops the provider retrying.
+      if (databaseDataError(error)) throw unstorableEvent(providerName, error);
       // The provider must retry: answer 5xx, never 200, when the event is not durable.
       throw new AppError('webhook_store_failed', 'The event could not be stored; retry later.', {
         status: 503,
