@@ -107,3 +107,131 @@ describe('createLogger redaction', () => {
     });
   });
 });
+
+describe('createLogger censors by value shape, wherever the value sits', () => {
+  it('the recipient of a message is censored like an email field', () => {
+    const { logger, last, lines } = collectingLogger();
+    logger.info({ to: email, mail: { recipient: email, cc: [email] } }, 'email sent');
+    expect(last().to).toBe('[redacted]');
+    expect(lines.join('')).not.toContain(email);
+  });
+
+  it('emails, keys, tokens, JWTs and bearer credentials inside messages and nested values are censored', () => {
+    const { logger, lines } = collectingLogger();
+    const values = [
+      'someone.else+tag@mail.example.org',
+      'adm_0123456789abcdefghijklmn',
+      'ck_0a1b2c3d_S3cr3tPartOfTheKeyThatIsLong',
+      'lt_0123456789abcdefghijklmnopqrstuvwxyzABCDEFG',
+      'rt_0123456789abcdefghijklmnopqrstuvwxyzABCDEFG',
+      'sk_live_51Habcdefghijklmnop',
+      'whsec_c2VjcmV0IGJ5dGVzIGhlcmU=',
+      'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyIn0.c2lnbmF0dXJlLWJ5dGVz',
+    ];
+    logger.warn(
+      {
+        deep: { deeper: { deepest: { list: values, note: `sent to ${values[0]}` } } },
+        url: `/login?login_token=${values[3]}`,
+      },
+      `failed for ${values[0]} with Bearer opaque-credential-value and\n${values[1]}`,
+    );
+    const text = lines.join('');
+    for (const value of values) expect(text).not.toContain(value);
+    expect(text).not.toContain('opaque-credential-value');
+    expect(() => JSON.parse(text)).not.toThrow();
+  });
+
+  it('card-like numbers that pass the Luhn check are censored; ids and timestamps are kept', () => {
+    const { logger, last, lines } = collectingLogger();
+    logger.info({
+      note: `card ${cardNumber} and 4000 0566 5566 5556`,
+      guildId: '1234567890123456789',
+      at: 1763000000001,
+    });
+    expect(lines.join('')).not.toContain(cardNumber);
+    expect(lines.join('')).not.toContain('4000 0566 5566 5556');
+    expect(last().guildId).toBe('1234567890123456789');
+    expect(last().at).toBe(1763000000001);
+  });
+
+  it('a connection string keeps its host but not its password', () => {
+    const { logger, lines } = collectingLogger();
+    logger.error({ err: new Error('connect failed: postgres://app:pa55word@db.internal:5432/app') }, 'no database');
+    expect(lines.join('')).not.toContain('pa55word');
+    expect(lines.join('')).toContain('db.internal');
+  });
+
+  it('censoring a large line stays fast (bounded patterns, no backtracking blow-up)', () => {
+    const { logger } = collectingLogger();
+    const blob = 'a'.repeat(200_000) + '.'.repeat(1000) + 'eyJ'.repeat(20_000);
+    const started = performance.now();
+    logger.info({ blob }, 'large');
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+});
+
+describe('createLogger logs database errors by code and statement, never their values', () => {
+  /** What postgres.js throws: every field of the failed statement, parameters included. */
+  const postgresError = () =>
+    Object.assign(new Error('duplicate key value violates unique constraint "users_email_unique"'), {
+      name: 'PostgresError',
+      severity: 'ERROR',
+      severity_local: 'ERROR',
+      code: '23505',
+      detail: `Key (email)=(${email}) already exists.`,
+      schema_name: 'public',
+      table_name: 'users',
+      constraint_name: 'users_email_unique',
+      query: 'insert into "users" ("email") values ($1)',
+      parameters: [email],
+      args: [email],
+    });
+
+  /** What drizzle wraps it in: the SQL and every parameter in the message. */
+  const failedQuery = (cause: unknown, params: unknown[]) =>
+    Object.assign(
+      new Error(`Failed query: insert into "payment_events" ("payload") values ($1)\nparams: ${params.join(',')}`),
+      {
+        name: 'DrizzleQueryError',
+        query: 'insert into "payment_events" ("payload") values ($1)',
+        params,
+        cause,
+      },
+    );
+
+  it('a unique race logs its SQLSTATE, constraint and table, not the email in its detail or parameters', () => {
+    const { logger, last, lines } = collectingLogger();
+    logger.error({ err: failedQuery(postgresError(), [email]) }, 'user creation failed');
+    expect(lines.join('')).not.toContain(email);
+    expect(last().err).toMatchObject({
+      message: 'Failed query: insert payment_events',
+      statement: 'insert payment_events',
+      cause: { type: 'PostgresError', code: '23505', constraint: 'users_email_unique', table: 'users' },
+    });
+  });
+
+  it('a failed webhook store logs neither the provider payload nor its billing details', () => {
+    const { logger, lines } = collectingLogger();
+    const payload = JSON.stringify({
+      billing_details: { email, address: { line1: '1 Main St' } },
+      fingerprint: 'Fp0123',
+    });
+    const stored = new Error('The event could not be stored; retry later.', {
+      cause: failedQuery(postgresError(), [payload]),
+    });
+    logger.error({ err: stored }, stored.message);
+    const text = lines.join('');
+    for (const value of [email, '1 Main St', 'Fp0123', 'billing_details']) expect(text).not.toContain(value);
+  });
+
+  it('an invalid input value named in a database message is censored, the kind of error kept', () => {
+    const { logger, last } = collectingLogger();
+    const error = Object.assign(new Error('invalid input syntax for type uuid: "Jane Doe"'), {
+      severity: 'ERROR',
+      code: '22P02',
+    });
+    logger.error({ err: error }, 'lookup failed');
+    expect(last().err.message).toBe('invalid input syntax for type uuid: "[redacted]"');
+    expect(last().err.code).toBe('22P02');
+  });
+});

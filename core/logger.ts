@@ -1,4 +1,6 @@
 import pino, { type Logger } from 'pino';
+import { scrubLogLine } from './logging/scrub-log-line.js';
+import { serializeLogError } from './logging/serialize-log-error.js';
 
 /** Field names censored wherever a log object carries them (top level or one level down). */
 const sensitiveFields = [
@@ -19,6 +21,19 @@ const sensitiveFields = [
   'email',
   'customer_email',
   'phone',
+  // Who a message goes to is as personal as an email field.
+  'to',
+  'cc',
+  'bcc',
+  'recipient',
+  'recipients',
+  // What a provider or a failed statement carried: billing details, card fingerprints, every parameter.
+  'address',
+  'billing_details',
+  'fingerprint',
+  'payload',
+  'rawBody',
+  'parameters',
 ];
 
 /**
@@ -54,6 +69,10 @@ export function createLogger(options: { level: string; destination?: pino.Destin
       redact: { paths: redactedPaths, censor: '[redacted]' },
       base: { service: 'community-monetization' },
       timestamp: pino.stdTimeFunctions.isoTime,
+      // Errors keep their codes and statement names, never the values they carried.
+      serializers: { err: serializeLogError },
+      // Key redaction cannot see an email inside a message or a token inside a URL: censor by shape too.
+      hooks: { streamWrite: scrubLogLine },
     },
     options.destination,
   );

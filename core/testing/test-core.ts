@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
 import { expect } from 'vitest';
 import { buildApp } from '../../web/app.js';
 import { loadConfig } from '../config.js';
@@ -41,7 +42,10 @@ export function testConfig(environment: Record<string, string> = {}) {
  * The whole product on a fresh database with a movable clock: PGlite and the in-process
  * queue by default; real Postgres, Redis and BullMQ when TEST_DATABASE_URL / TEST_REDIS_URL are set.
  */
-export async function createTestApp(environment: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(
+  environment: Record<string, string> = {},
+  options: { logger?: Logger } = {},
+): Promise<TestApp> {
   const clock = createFakeClock();
   const database = await createTestDatabase();
   const config = testConfig(environment);
@@ -49,7 +53,7 @@ export async function createTestApp(environment: Record<string, string> = {}): P
     config,
     clock,
     database,
-    logger: createLogger({ level: config.LOG_LEVEL }),
+    logger: options.logger ?? createLogger({ level: config.LOG_LEVEL }),
   });
   await core.prepareDatabase();
   await core.startWorker({ schedules: false });
