@@ -1,4 +1,5 @@
 import { recordAudit } from '../core/audit/record-audit.js';
+import { databaseDataError } from '../core/database-errors.js';
 import { isAppError } from '../core/errors.js';
 import type { Core } from '../core/index.js';
 import { chatPlatformNames } from '../core/ports/chat-platform.js';
@@ -27,6 +28,7 @@ import { whyCommand } from './commands/why.js';
 import { confirmedActions } from './confirmed-actions.js';
 import { isModerator } from './moderators.js';
 import { createPendingConfirmations } from './pending-confirmations.js';
+import { invocationTexts, refuseUnstorableText } from './unstorable-command-text.js';
 
 const memberHandlers: Record<string, CommandHandler> = {
   tiers: tiersCommand,
@@ -98,6 +100,8 @@ export function createCommandRouter(core: Core): CommandRouter {
     try {
       return await work();
     } catch (error) {
+      const refusedValue = databaseDataError(error);
+      if (refusedValue) return privateReply(`${refusedValue.message} (${refusedValue.code})`);
       if (isAppError(error) && error.status < 500) return privateReply(`${error.message} (${error.code})`);
       if (isAppError(error) && error.retryable)
         return privateReply(`That did not go through; try again in a minute. (${error.code})`);
@@ -151,6 +155,8 @@ export function createCommandRouter(core: Core): CommandRouter {
 
     run: (actor, invocation) =>
       safely(actor, invocation.name, async () => {
+        const refused = refuseUnstorableText(actor, invocationTexts(invocation));
+        if (refused) return refused;
         const context = await contextFor(actor);
         if (invocation.name === 'start') return runStart(context, invocation.args.payload ?? invocation.args.text);
         const missing = missingArgument(invocation);
@@ -167,6 +173,8 @@ export function createCommandRouter(core: Core): CommandRouter {
 
     press: (actor, action) =>
       safely(actor, `press:${action.split(':')[0]}`, async () => {
+        const refused = refuseUnstorableText(actor, [action]);
+        if (refused) return refused;
         const context = await contextFor(actor);
         const [verb = '', value = ''] = action.split(/:(.*)/s);
         if (verb === 'sub') return subscribeCommand(context, { plan: value });
