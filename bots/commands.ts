@@ -1,5 +1,6 @@
 import { recordAudit } from '../core/audit/record-audit.js';
 import { databaseDataError } from '../core/database-errors.js';
+import { isDatabaseUnavailable } from '../core/database-unavailable.js';
 import { isAppError } from '../core/errors.js';
 import type { Core } from '../core/index.js';
 import { chatPlatformNames } from '../core/ports/chat-platform.js';
@@ -105,6 +106,8 @@ export function createCommandRouter(core: Core): CommandRouter {
       if (isAppError(error) && error.status < 500) return privateReply(`${error.message} (${error.code})`);
       if (isAppError(error) && error.retryable)
         return privateReply(`That did not go through; try again in a minute. (${error.code})`);
+      if (isDatabaseUnavailable(error))
+        return privateReply('Our database is not answering right now; try again shortly. (database_unavailable)');
       core.logger.error({ err: error, command: label, actor: actorTagOf(actor) }, 'command failed');
       return privateReply('Something went wrong on our side; try again in a minute. (internal_error)');
     }

@@ -49,6 +49,11 @@ const environmentVariables = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATA_DIR: z.string().default('./.data'),
   DATABASE_URL: optionalString.pipe(z.url().optional()),
+  // PostgreSQL down or stuck: a request that needs it gets a 503 within about these, never hangs (db/client.ts).
+  DATABASE_CONNECT_TIMEOUT_MS: integer(2000, 100),
+  /** The server cancels longer statements; 0 = never. Migrations run without it. */
+  DATABASE_STATEMENT_TIMEOUT_MS: integer(2000, 0),
+  DATABASE_POOL_WAIT_TIMEOUT_MS: integer(2000, 10),
   REDIS_URL: optionalString.pipe(z.url().optional()),
   /** Prefix of every Redis key and channel (cache, queues, rate limits), so deployments can share one Redis. */
   REDIS_PREFIX: z

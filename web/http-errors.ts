@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ZodError } from 'zod';
 import { databaseDataError } from '../core/database-errors.js';
+import { databaseRetryAfterSeconds, isDatabaseUnavailable } from '../core/database-unavailable.js';
 import type { ErrorCode } from '../core/error-codes.js';
 import { isAppError } from '../core/errors.js';
 
@@ -59,6 +60,13 @@ export function installErrorHandling(app: FastifyInstance) {
       return reply.status(400).send(envelope('invalid_json', 'The request body is not valid JSON.'));
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500)
       return reply.status(error.statusCode).send(envelope('bad_request', error.message));
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error }, 'database unavailable');
+      reply.header('retry-after', String(databaseRetryAfterSeconds));
+      return reply
+        .status(503)
+        .send(envelope('database_unavailable', 'The database does not answer right now; retry shortly.'));
+    }
     request.log.error({ err: error }, 'unhandled error');
     return reply.status(500).send(envelope('internal_error', 'Something went wrong on our side.'));
   });
