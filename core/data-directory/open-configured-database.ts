@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { createDatabase, type DatabaseHandle } from '../../db/client.js';
 import type { Config } from '../config.js';
+import { type DatabaseTimeoutSettings, databaseTimeouts } from '../database-timeouts.js';
 import { acquireDataDirectoryLock } from './data-directory-lock.js';
 import { preparePrivateDataDirectory, tightenDataDirectory } from './private-data-directory.js';
 
@@ -21,11 +22,12 @@ export const usesEmbeddedDataDirectory = (config: Pick<Config, 'DATABASE_URL' | 
  * and leave it inconsistent, so a second one fails here with `data_directory_locked`.
  */
 export async function openConfiguredDatabase(
-  config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'>,
+  config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'> & Partial<DatabaseTimeoutSettings>,
   owner: DataDirectoryOwner = { role: path.basename(process.argv[1] ?? 'node') },
 ): Promise<DatabaseHandle> {
   const pgliteDirectory = `${config.DATA_DIR.replace(/\/$/, '')}/pglite`;
-  if (!usesEmbeddedDataDirectory(config)) return createDatabase({ url: config.DATABASE_URL, dataDir: pgliteDirectory });
+  if (!usesEmbeddedDataDirectory(config))
+    return createDatabase({ url: config.DATABASE_URL, dataDir: pgliteDirectory, ...databaseTimeouts(config) });
 
   preparePrivateDataDirectory(config.DATA_DIR);
   const lock = acquireDataDirectoryLock({ directory: config.DATA_DIR, ...owner });
