@@ -13,7 +13,14 @@ export async function createTestDatabase(): Promise<DatabaseHandle> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (serverUrl) {
     const empty = await createEmptyServerDatabase(serverUrl);
-    const handle = await createDatabase({ url: empty.url, poolSize: 5 });
+    // Production waits 2 s at most; a loaded 2-core CI machine running many test files at once
+    // can exceed that without anything being wrong, so tests allow more (the outage tests set their own).
+    const handle = await createDatabase({
+      url: empty.url,
+      poolSize: 5,
+      statementTimeoutMs: 20_000,
+      poolWaitTimeoutMs: 20_000,
+    });
     await handle.migrate();
     return {
       ...handle,
