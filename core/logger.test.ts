@@ -141,6 +141,19 @@ describe('createLogger censors by value shape, wherever the value sits', () => {
     expect(() => JSON.parse(text)).not.toThrow();
   });
 
+  it('chat platform credentials are censored, even inside an API URL in an error message', () => {
+    const { logger, lines } = collectingLogger();
+    const telegramToken = '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawq';
+    const slackToken = 'xoxb-1234567890-0987654321-AbCdEfGhIjKlMnOpQrStUvWx';
+    const discordToken = 'MTA5ODc2NTQzMjEwOTg3NjU0Mw.GhIjKl.AbCdEfGhIjKlMnOpQrStUvWxYz0123456789';
+    logger.error(
+      { err: new Error(`request to https://api.telegram.org/bot${telegramToken}/getMe failed`) },
+      `tokens ${slackToken} ${discordToken}`,
+    );
+    const text = lines.join('');
+    for (const token of [telegramToken, slackToken, discordToken]) expect(text).not.toContain(token);
+  });
+
   it('card-like numbers that pass the Luhn check are censored; ids and timestamps are kept', () => {
     const { logger, last, lines } = collectingLogger();
     logger.info({

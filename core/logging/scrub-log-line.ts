@@ -17,6 +17,10 @@ const patterns: Array<[RegExp, (match: string, ...groups: string[]) => string]> 
   [/([A-Za-z][A-Za-z0-9+.-]{0,20}:\/\/[^\s:/@"\\]{1,256}:)[^\s@"\\]{1,256}@/g, (_match, head) => `${head}${censored}@`],
   // Our credentials and providers': admin and API keys, login and refresh tokens, Stripe keys, webhook secrets.
   [new RegExp(`${wordStart}(?:adm|ck|lt|rt|sk|rk|whsec)_[A-Za-z0-9_+/=-]{6,4096}`, 'g'), () => censored],
+  // Chat platform credentials: Telegram bot tokens (also inside API URLs), Slack tokens, Discord bot tokens.
+  [/(?<![0-9])[0-9]{6,12}:[A-Za-z0-9_-]{30,64}/g, () => censored],
+  [new RegExp(`${wordStart}(?:xox[abposr]|xapp)-[A-Za-z0-9-]{10,4096}`, 'g'), () => censored],
+  [new RegExp(`${wordStart}[MNO][A-Za-z0-9_-]{23,27}\\.[A-Za-z0-9_-]{6}\\.[A-Za-z0-9_-]{27,40}`, 'g'), () => censored],
   // JWTs and our signed links (both start with base64url JSON: `eyJ`).
   [
     new RegExp(`${wordStart}eyJ[A-Za-z0-9_-]{1,4096}\\.[A-Za-z0-9_-]{1,4096}(?:\\.[A-Za-z0-9_-]{0,4096})?`, 'g'),

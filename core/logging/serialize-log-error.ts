@@ -28,7 +28,7 @@ function describe(error: unknown, depth: number): LoggedError {
     logged.statement = statement;
   } else {
     logged.message = typeof record.message === 'string' ? record.message : String(error);
-    for (const field of ['code', 'status', 'statusCode', 'retryable', 'requestId'] as const) {
+    for (const field of ['code', 'errno', 'syscall', 'status', 'statusCode', 'retryable', 'requestId'] as const) {
       const value = record[field];
       if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') logged[field] = value;
     }
@@ -38,6 +38,8 @@ function describe(error: unknown, depth: number): LoggedError {
   const stack = stackFrames(record.stack);
   if (stack) logged.stack = stack;
   if (record.cause !== undefined && depth < causeDepthLimit) logged.cause = describe(record.cause, depth + 1);
+  // Some clients (grammY's HttpError) keep the underlying failure in `error` rather than `cause`.
+  if (record.error instanceof Error && depth < causeDepthLimit) logged.error = describe(record.error, depth + 1);
   return logged;
 }
 
