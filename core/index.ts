@@ -42,6 +42,7 @@ import type { PaymentProvider } from './ports/payment-provider.js';
 import type { PriceFeed } from './ports/price-feed.js';
 import type { Queue } from './ports/queue.js';
 import { createPromotionService } from './promotions/promotion-service.js';
+import { checkReadiness } from './readiness.js';
 import { createReferralService } from './referrals/referral-service.js';
 import { createSignalService } from './signals/signal-service.js';
 import { createUpgradeLink } from './signals/upgrade-link.js';
@@ -82,7 +83,9 @@ export async function createCore(dependencies: CoreDependencies) {
   const redisPrefix = config.REDIS_PREFIX;
   const cache =
     dependencies.cache ??
-    (config.REDIS_URL ? createRedisCache({ url: config.REDIS_URL, keyPrefix: redisPrefix }) : createMemoryCache());
+    (config.REDIS_URL
+      ? createRedisCache({ url: config.REDIS_URL, keyPrefix: redisPrefix, logger })
+      : createMemoryCache());
   const queue =
     dependencies.queue ??
     (config.REDIS_URL
@@ -457,9 +460,13 @@ export async function createCore(dependencies: CoreDependencies) {
       await sweepPaymentEvents();
     },
 
-    async ready() {
-      await database.ping();
-    },
+    /** Each dependency probed within a bound; see core/readiness.ts for why only the database is required. */
+    ready: () =>
+      checkReadiness({
+        database: { probe: () => database.ping(), required: true },
+        cache: { probe: cache.ping?.bind(cache), required: false },
+        queue: { probe: queue.ping?.bind(queue), required: false },
+      }),
 
     async close() {
       for (const task of tasks) task.stop();

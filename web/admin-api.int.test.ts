@@ -445,7 +445,7 @@ describe('admin API', () => {
       expect(health.json()).toEqual({ status: 'ok' });
       const ready = await harness.app.inject({ method: 'GET', url: '/readyz' });
       expect(ready.statusCode).toBe(200);
-      expect(ready.json()).toEqual({ status: 'ready' });
+      expect(ready.json()).toMatchObject({ status: 'ready', checks: { database: { status: 'up' } } });
     });
 
     it('the OpenAPI document is off unless docs are turned on', async () => {

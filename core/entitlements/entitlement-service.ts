@@ -5,6 +5,7 @@ import type { Database, Executor, Transaction } from '../../db/client.js';
 import { entitlements, users } from '../../db/schema/index.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
 import { notFound } from '../errors.js';
+import { nudgeWithin } from '../jobs/nudge-within.js';
 import type { Metrics } from '../metrics.js';
 import type { Cache } from '../ports/cache.js';
 import type { Clock } from '../ports/clock.js';
@@ -139,10 +140,16 @@ export function createEntitlementService(deps: {
       await cache.delete(cacheNamespace, change.userId);
       await cache.set(cacheNamespace, change.userId, change.view, deps.cacheTtlSeconds);
       deps.metrics.entitlementChanges.inc({ status: change.view.status });
-      await deps.queue.enqueue(
-        entitlementsChangedJob,
-        { userId: change.userId, version: change.version },
-        { jobId: `entitlements-changed-${change.userId}-v${change.version}` },
+      // The change is committed: a queue that cannot take the nudge must not turn it into an
+      // error for the caller (access reconcile sweeps catch up on a lost one).
+      await nudgeWithin(
+        () =>
+          deps.queue.enqueue(
+            entitlementsChangedJob,
+            { userId: change.userId, version: change.version },
+            { jobId: `entitlements-changed-${change.userId}-v${change.version}` },
+          ),
+        (error) => deps.logger.warn({ err: error, userId: change.userId }, 'entitlement change nudge failed'),
       );
     }
   }

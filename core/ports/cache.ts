@@ -14,5 +14,7 @@ export interface Cache {
   incr(namespace: string, key: string, by: number, ttlSeconds: number): Promise<number>;
   /** Tells every process sharing this cache that a key changed (drops local copies). */
   onInvalidate(listener: (namespace: string, key: string) => void): void;
+  /** One bounded round trip to the shared store, for /readyz; absent when the cache lives in the process. */
+  ping?(): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { trackRedisAvailability } from '../adapters/redis-availability.js';
 import type { Clock } from '../ports/clock.js';
 import { createMemorySlidingWindow } from './memory-sliding-window.js';
 import { decisionFrom, type SlidingWindowLimiter } from './rate-decision.js';
@@ -56,44 +57,41 @@ export function createRedisSlidingWindow(options: {
     commandTimeout: commandTimeoutMs,
     // Under load many requests check at once: one write per tick carries all their scripts.
     enableAutoPipelining: true,
-    retryStrategy: (attempt) => Math.min(attempt * 200, 5000),
+    // Back within a second of Redis, like the cache and the queue.
+    retryStrategy: (attempt) => Math.min(attempt * 100, 1_000),
   }) as SlidingWindowRedis;
   client.defineCommand('slidingWindow', { numberOfKeys: 1, lua: slidingWindowScript });
   const fallback = createMemorySlidingWindow({ clock: options.clock });
   const processTag = randomBytes(4).toString('hex');
   let sequence = 0;
-  let warnedAt = 0;
-  client.on('error', () => {
-    // Reported once a minute by consume(), where it changes a decision; reconnects on its own.
-  });
+  // Logs once per outage; after a timeout Redis is skipped briefly, so a frozen server costs
+  // one wait, not one per request.
+  const availability = trackRedisAvailability(client, { what: 'rate limits', logger: options.logger });
 
   return {
     async consume(key, limit, windowMs) {
       const nowMs = options.clock.now().getTime();
-      try {
-        sequence = (sequence + 1) % 1_000_000_000;
-        const [allowed, count, oldest] = await client.slidingWindow(
-          key,
-          nowMs,
-          windowMs,
-          limit,
-          `${nowMs}:${processTag}:${sequence}`,
-        );
-        return decisionFrom({
-          allowed: allowed === 1,
-          limit,
-          count: Number(count),
-          oldestMs: Number(oldest) >= 0 ? Number(oldest) : undefined,
-          nowMs,
-          windowMs,
-        });
-      } catch (error) {
-        if (Date.now() - warnedAt > 60_000) {
-          warnedAt = Date.now();
-          options.logger.warn({ err: error }, 'rate limits fall back to this process: Redis did not answer');
-        }
-        return fallback.consume(key, limit, windowMs);
-      }
+      return availability.attempt(
+        async () => {
+          sequence = (sequence + 1) % 1_000_000_000;
+          const [allowed, count, oldest] = await client.slidingWindow(
+            key,
+            nowMs,
+            windowMs,
+            limit,
+            `${nowMs}:${processTag}:${sequence}`,
+          );
+          return decisionFrom({
+            allowed: allowed === 1,
+            limit,
+            count: Number(count),
+            oldestMs: Number(oldest) >= 0 ? Number(oldest) : undefined,
+            nowMs,
+            windowMs,
+          });
+        },
+        () => fallback.consume(key, limit, windowMs),
+      );
     },
     async ready(timeoutMs) {
       if (client.status === 'ready') return true;
@@ -106,6 +104,7 @@ export function createRedisSlidingWindow(options: {
       });
     },
     async close() {
+      availability.closing();
       client.disconnect();
       await fallback.close();
     },

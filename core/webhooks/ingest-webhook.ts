@@ -2,6 +2,7 @@ import type { Database } from '../../db/client.js';
 import { paymentEvents } from '../../db/schema/index.js';
 import { databaseDataError } from '../database-errors.js';
 import { AppError, notFound } from '../errors.js';
+import { nudgeWithin } from '../jobs/nudge-within.js';
 import type { Metrics } from '../metrics.js';
 import type { Clock } from '../ports/clock.js';
 import type { IncomingHeaders, PaymentProvider } from '../ports/payment-provider.js';
@@ -82,10 +83,11 @@ export function createWebhookIngest(deps: {
     }
     deps.metrics.webhookEvents.inc({ provider: providerName, status: verified.handled ? 'stored' : 'ignored' });
     if (verified.handled) {
-      // A lost nudge is fine: the sweeper finds pending rows. So a queue failure must not fail the webhook.
-      await deps.queue
-        .enqueue(processPaymentEventJob, { eventId: row.id }, { jobId: paymentEventJobId(row.id, 0) })
-        .catch(() => undefined);
+      // A lost nudge is fine: the sweeper finds pending rows. So a queue failure must not fail the
+      // webhook, nor a slow queue hold its acknowledgement past a short bound.
+      await nudgeWithin(() =>
+        deps.queue.enqueue(processPaymentEventJob, { eventId: row.id }, { jobId: paymentEventJobId(row.id, 0) }),
+      );
     }
     return { eventId: row.id, duplicate: false, status };
   };
