@@ -31,6 +31,8 @@ export const errorCodes = {
   scope_required: 'The API key lacks the scope this route needs.',
   scope_forbidden: 'Only the admin key may issue a key with these scopes.',
   rate_limited: 'Over the per-minute limit of the plan; `Retry-After` says when to try again.',
+  client_closed_request:
+    'The client closed the connection before the answer; the request was not counted against its limit.',
   token_expired: 'The access or refresh token has expired; refresh, or sign in again.',
   token_stale: "The member's plan changed since the access token was issued; refresh it.",
   refresh_token_reused: 'A spent refresh token was presented again, so the whole sign-in was revoked.',

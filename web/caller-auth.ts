@@ -89,6 +89,12 @@ export function createCallerAuth(core: Core): CallerAuth {
       return;
     }
     const caller = await memberCaller(token);
+    // A client that left while its credential was looked up (a slow cache, a slow database)
+    // would get no answer: counting it would spend its quota on nothing.
+    if (request.raw.destroyed)
+      throw new AppError('client_closed_request', 'The client closed the connection before the answer.', {
+        status: 499,
+      });
     const decision = await core.apiRateLimit.check(
       { kind: caller.kind as 'api_key' | 'access_token', id: caller.apiKeyId ?? (caller.userId as string) },
       caller.entitlements!,
