@@ -1,21 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createCommandRouter } from './bots/commands.js';
-import { createConsoleChat } from './bots/console/console-chat.js';
-import { createConsoleChatLogger } from './bots/console/console-chat-logs.js';
-import { consoleChatRoute } from './bots/console/console-chat-route.js';
-import { chatWithRunningShop } from './bots/console/remote-console-chat.js';
-import { createChatBots } from './bots/create-chat-bots.js';
 import { type Config, ConfigError, loadConfig } from './core/config.js';
-import { dataDirectoryLockedError, readDataDirectoryHolder } from './core/data-directory/data-directory-lock.js';
-import { usesEmbeddedDataDirectory } from './core/data-directory/open-configured-database.js';
+import {
+  dataDirectoryLockedError,
+  readDataDirectoryHolder,
+  usesEmbeddedDataDirectory,
+} from './core/data-directory/data-directory-lock.js';
 import { preparePrivateDataDirectory } from './core/data-directory/private-data-directory.js';
 import { isAppError } from './core/errors.js';
-import { createCore } from './core/index.js';
-import { buildApp } from './web/app.js';
-import { buildMetricsApp } from './web/metrics-server.js';
 
+// Only what the refusals need is imported statically: a second start on a locked data
+// directory must exit at once, not after loading the database, the bots and the web app.
 /**
  * Embedded mode without ADMIN_API_KEY: one key is made on first start and kept in the data
  * directory, so it stays the same across restarts and never appears in the repository.
@@ -67,11 +63,31 @@ async function main() {
     if (holder && chat) {
       const adminKey = config.ADMIN_API_KEY ?? storedAdminKey(config);
       const io = { input: process.stdin, output: process.stdout, errors: process.stderr };
+      const { chatWithRunningShop } = await import('./bots/console/remote-console-chat.js');
       process.exit(await chatWithRunningShop({ holder, adminKey, ...io }));
     }
     // Refused before anything is built; createCore refuses too, should one start in between.
     if (holder) exitLocked(dataDirectoryLockedError(path.resolve(config.DATA_DIR), holder));
   }
+  const [
+    { createCommandRouter },
+    { createConsoleChat },
+    { createConsoleChatLogger },
+    { consoleChatRoute },
+    { createChatBots },
+    { createCore },
+    { buildApp },
+    { buildMetricsApp },
+  ] = await Promise.all([
+    import('./bots/commands.js'),
+    import('./bots/console/console-chat.js'),
+    import('./bots/console/console-chat-logs.js'),
+    import('./bots/console/console-chat-route.js'),
+    import('./bots/create-chat-bots.js'),
+    import('./core/index.js'),
+    import('./web/app.js'),
+    import('./web/metrics-server.js'),
+  ]);
   const chatLogs = chat ? createConsoleChatLogger({ dataDir: config.DATA_DIR, level: config.LOG_LEVEL }) : undefined;
   const runs = (part: 'web' | 'worker' | 'bots') => role === 'all' || chat || role === part;
   const generatedKey = !config.ADMIN_API_KEY;

@@ -4,6 +4,10 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { AppError } from '../errors.js';
 
+/** Embedded mode on a real directory: PGlite files that only one process may open. */
+export const usesEmbeddedDataDirectory = (config: { DATABASE_URL?: string | undefined; DATA_DIR: string }): boolean =>
+  !config.DATABASE_URL && !config.DATA_DIR.startsWith('memory://');
+
 /** Who holds a data directory: written into `<DATA_DIR>/.lock` by the process that holds it. */
 export interface DataDirectoryHolder {
   pid: number;

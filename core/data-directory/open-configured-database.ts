@@ -2,7 +2,7 @@ import path from 'node:path';
 import { createDatabase, type DatabaseHandle } from '../../db/client.js';
 import type { Config } from '../config.js';
 import { type DatabaseTimeoutSettings, databaseTimeouts } from '../database-timeouts.js';
-import { acquireDataDirectoryLock } from './data-directory-lock.js';
+import { acquireDataDirectoryLock, usesEmbeddedDataDirectory } from './data-directory-lock.js';
 import { preparePrivateDataDirectory, tightenDataDirectory } from './private-data-directory.js';
 
 /** What the lock file says about this process, so a second one can name it (and `npm run chat` find it). */
@@ -11,10 +11,6 @@ export interface DataDirectoryOwner {
   port?: number | undefined;
   host?: string | undefined;
 }
-
-/** Embedded mode on a real directory: PGlite files that only one process may open. */
-export const usesEmbeddedDataDirectory = (config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'>): boolean =>
-  !config.DATABASE_URL && !config.DATA_DIR.startsWith('memory://');
 
 /**
  * The database the config names. In embedded mode the data directory is made private and locked
