@@ -1,7 +1,7 @@
 import { and, asc, count, eq, isNull, sql } from 'drizzle-orm';
 import { LRUCache } from 'lru-cache';
 import type { Database, Transaction } from '../../db/client.js';
-import { apiKeys } from '../../db/schema/index.js';
+import { apiKeys, users } from '../../db/schema/index.js';
 import { recordAudit } from '../audit/record-audit.js';
 import type { EntitlementService } from '../entitlements/entitlement-service.js';
 import { AppError, conflict, notFound } from '../errors.js';
@@ -212,6 +212,11 @@ export function createApiKeyService(deps: {
       const scopes = [...new Set(input.scopes ?? [])].sort();
       if (actor.kind === 'member' && actor.userId !== input.userId)
         throw notFound('user_not_found', 'No such user.', { user_id: input.userId });
+      // The admin key may name any user id; one that names nobody is a 404, not a foreign key's 500.
+      if (actor.kind === 'admin') {
+        const [user] = await db.select({ id: users.id }).from(users).where(eq(users.id, input.userId));
+        if (!user) throw notFound('user_not_found', 'No such user.', { user_id: input.userId });
+      }
       await assertMayHoldKeys(actor, input.userId, scopes);
       const { key, row } = await db.transaction((transaction) =>
         insertKey(transaction, {
