@@ -7,6 +7,7 @@ import { createAdminGuard } from './admin-auth.js';
 import { createCallerAuth, prepareCallerAuth } from './caller-auth.js';
 import { answerClientError, answerFrameworkError } from './framework-errors.js';
 import { installErrorHandling } from './http-errors.js';
+import { requestTimeoutOptions } from './request-timeouts.js';
 import { adminAccessRoutes } from './routes/admin/admin-access.js';
 import { adminGrantRoutes } from './routes/admin/admin-grants.js';
 import { adminPlanRoutes } from './routes/admin/admin-plans.js';
@@ -28,7 +29,6 @@ import { operationsRoutes } from './routes/operations.js';
 import { checkoutLinkRoutes } from './routes/pages/checkout-links.js';
 import { sandboxPageRoutes } from './routes/pages/sandbox-pages.js';
 import { providerWebhookRoutes } from './routes/webhooks/provider-webhooks.js';
-import { requestTimeoutOptions } from './request-timeouts.js';
 
 export interface BuildAppOptions {
   /** Serve the OpenAPI document and UI at /docs (on by default). */
