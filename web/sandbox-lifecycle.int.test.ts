@@ -243,19 +243,7 @@ describe('sandbox subscription lifecycle', () => {
     // The provider retries (freshly signed) and someone replays the exact bytes by hand.
     await harness.core.sandbox!.redeliverEvent(event.id);
     const body = String(event.data.body);
-    const again = await harness.app.inject({
-      method: 'POST',
-      url: '/v1/webhooks/sandbox',
-      headers: {
-        'content-type': 'application/json',
-        [sandboxSignatureHeader]: signSandboxPayload(
-          body,
-          harness.core.config.SANDBOX_WEBHOOK_SECRET,
-          Math.floor(harness.clock.now().getTime() / 1000),
-        ),
-      },
-      payload: body,
-    });
+    const again = await harness.postSandboxWebhook(body);
     expect(again.statusCode).toBe(200);
     expect(again.json()).toEqual({ received: true, duplicate: true, event_id: null });
     await harness.drain();

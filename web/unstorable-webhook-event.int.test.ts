@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sandboxSignatureHeader, signSandboxPayload } from '../core/billing/providers/sandbox/sandbox-signature.js';
 import { createTestApp, type TestApp } from '../core/testing/test-core.js';
 import { paymentEvents } from '../db/schema/index.js';
 
@@ -14,20 +13,7 @@ describe('a signed webhook event that cannot be stored', () => {
   });
   afterAll(async () => harness?.close());
 
-  const deliver = (body: string) =>
-    harness.app.inject({
-      method: 'POST',
-      url: '/v1/webhooks/sandbox',
-      headers: {
-        'content-type': 'application/json',
-        [sandboxSignatureHeader]: signSandboxPayload(
-          body,
-          harness.core.config.SANDBOX_WEBHOOK_SECRET,
-          Math.floor(harness.clock.now().getTime() / 1000),
-        ),
-      },
-      payload: body,
-    });
+  const deliver = (body: string) => harness.postSandboxWebhook(body);
 
   const event = (id: string, type: string) =>
     `{"id":"${id}","type":"${type}","created":${Math.floor(harness.clock.now().getTime() / 1000)},"data":{"object":{}}}`;

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
+import { freePort } from './free-port.js';
 
 /**
  * Test-only: a redis-server of the test's own, on a free port of 127.0.0.1, so a test can
@@ -20,18 +21,6 @@ export interface PrivateRedis {
   running(): boolean;
   /** Kills the server if it runs; safe to call more than once (afterAll). */
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** True once the server answers PING with PONG within `timeoutMs`. */

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Logger } from 'pino';
 import { expect } from 'vitest';
 import { buildApp } from '../../web/app.js';
+import { sandboxSignatureHeader, signSandboxPayload } from '../billing/providers/sandbox/sandbox-signature.js';
 import { loadConfig } from '../config.js';
 import { type Core, createCore } from '../index.js';
 import { createLogger } from '../logger.js';
@@ -18,6 +19,8 @@ export interface TestApp {
   clock: FakeClock;
   /** POST /v1/users as an admin (find or create); fails the test unless it answers 200. */
   createUser(payload: Record<string, string>): Promise<{ id: string; created: boolean }>;
+  /** POSTs a body to the sandbox webhook route, signed as the sandbox signs it at the test clock's time. */
+  postSandboxWebhook(body: string): Promise<LightMyRequestResponse>;
   /** Runs queued jobs until nothing is ready (delayed retries excluded). */
   drain(): Promise<void>;
   close(): Promise<void>;
@@ -67,6 +70,18 @@ export async function createTestApp(
       const response = await app.inject({ method: 'POST', url: '/v1/users', headers: adminHeaders, payload });
       expect(response.statusCode).toBe(200);
       return response.json<{ id: string; created: boolean }>();
+    },
+    postSandboxWebhook(body) {
+      const timestamp = Math.floor(clock.now().getTime() / 1000);
+      return app.inject({
+        method: 'POST',
+        url: '/v1/webhooks/sandbox',
+        headers: {
+          'content-type': 'application/json',
+          [sandboxSignatureHeader]: signSandboxPayload(body, config.SANDBOX_WEBHOOK_SECRET, timestamp),
+        },
+        payload: body,
+      });
     },
     async drain() {
       // A job may enqueue more jobs (event -> entitlements.changed): settle until quiet.
