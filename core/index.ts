@@ -25,6 +25,7 @@ import { createAccessFreezes } from './entitlements/access-freezes.js';
 import { createEntitlementService, entitlementsChangedJob } from './entitlements/entitlement-service.js';
 import { createManualGrants } from './entitlements/manual-grants.js';
 import { createQuotaCounters } from './entitlements/quota-counters.js';
+import { createFunnelService } from './funnel/funnel-service.js';
 import { createLinkCodes } from './identity/link-codes.js';
 import { createMemberDirectory } from './identity/member-directory.js';
 import { createUserService } from './identity/user-service.js';
@@ -357,6 +358,7 @@ export async function createCore(dependencies: CoreDependencies) {
   const members = createMemberDirectory({ db, clock, entitlements, subscriptions });
   // One computation behind `/admin stats`, `GET /admin/revenue` and the MRR metric.
   const businessFigures = createBusinessFigures({ db, clock, policy: entitlementPolicy });
+  const funnel = createFunnelService({ db, clock, logger });
 
   metrics.collectors.queueDepth = () => queue.depth();
   // Only the recurring part: a scrape must not also sum the ledger.
@@ -397,6 +399,7 @@ export async function createCore(dependencies: CoreDependencies) {
     quotas,
     members,
     businessFigures,
+    funnel,
     access,
     notifications,
     signals,

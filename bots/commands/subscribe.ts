@@ -43,6 +43,7 @@ export const subscribeCommand: CommandHandler = async (context, args) => {
     userId,
     planId: plan.id,
     method,
+    source: context.actor.platform,
     ...(args.code ? { code: args.code } : {}),
   });
   const price = plan.prices.find((candidate) => candidate.active && candidate.interval === 'month') ?? plan.prices[0];

@@ -18,8 +18,12 @@ const priceLine = (plan: PlanWithPrices) => {
 };
 
 /** /tiers: every active tier with its price and contents, the member's own marked, buttons to buy. */
-export const tiersCommand: CommandHandler = async ({ core, userId }) => {
-  const [plans, entitlement] = await Promise.all([core.catalog.listPlans(), core.entitlements.get(userId)]);
+export const tiersCommand: CommandHandler = async ({ core, userId, actor }) => {
+  const [plans, entitlement] = await Promise.all([
+    core.catalog.listPlans(),
+    core.entitlements.get(userId),
+    core.funnel.recordView({ event: 'tiers_viewed', platform: actor.platform, userId }),
+  ]);
   const tiers = plans.filter((plan) => plan.kind === 'tier').sort((left, right) => left.rank - right.rank);
   const addons = plans.filter((plan) => plan.kind === 'addon');
   const buttons: ReplyButton[] = [];

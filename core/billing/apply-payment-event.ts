@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import { checkoutSessions, providerCustomers } from '../../db/schema/index.js';
 import { notYet } from '../errors.js';
+import { checkoutFunnelKey, funnelPlatformOf, recordFunnelEvent } from '../funnel/funnel-events.js';
 import type { NormalizedEvent, PaymentProvider, SubscriptionSnapshot } from '../ports/payment-provider.js';
 import { recordPromotionRedemption } from '../promotions/promotion-redemptions.js';
 import { applyDispute } from './apply-dispute.js';
@@ -80,6 +81,16 @@ export async function applyPaymentEvent(
         .update(checkoutSessions)
         .set({ status: 'completed', completedAt: context.now })
         .where(eq(checkoutSessions.id, checkout.id));
+    // Keyed by checkout: a replayed event, or one arriving after the row was completed, counts once.
+    if (checkout)
+      await recordFunnelEvent(executor, {
+        event: 'checkout_completed',
+        platform: funnelPlatformOf(checkout.source),
+        userId,
+        planId: checkout.planId,
+        businessKey: checkoutFunnelKey('checkout_completed', checkout.id),
+        occurredAt: context.now,
+      });
     promotionCode = checkout?.promotionCode ?? null;
     if (checkout?.promotionCode)
       await recordPromotionRedemption(executor, {

@@ -5,6 +5,12 @@ import type { Database } from '../../db/client.js';
 import { checkoutSessions, providerCustomers, subscriptions, users } from '../../db/schema/index.js';
 import type { CatalogService, PriceRow } from '../catalog/catalog-service.js';
 import { AppError, badRequest, conflict, notFound } from '../errors.js';
+import {
+  checkoutFunnelKey,
+  type FunnelPlatform,
+  funnelPlatformOf,
+  recordFunnelEvent,
+} from '../funnel/funnel-events.js';
 import type { Clock } from '../ports/clock.js';
 import type { CheckoutDiscount, PaymentProvider } from '../ports/payment-provider.js';
 import type { PromotionService } from '../promotions/promotion-service.js';
@@ -25,6 +31,8 @@ export interface CheckoutRequest {
   cancelUrl?: string | undefined;
   /** Opened from a personal link: the checkout lives exactly as long as the link said. */
   expiresAt?: Date | undefined;
+  /** Where the member asked (a bot's platform, or the web): the funnel counts the checkout there. */
+  source?: FunnelPlatform | undefined;
 }
 
 export interface CheckoutResult {
@@ -232,6 +240,7 @@ export function createCheckoutService(deps: {
             })),
             referralCode: request.referralCode ?? null,
             promotionCode: promoCode,
+            source: funnelPlatformOf(request.source),
             intentKey,
             idempotencyKey,
             status: 'creating',
@@ -279,6 +288,15 @@ export function createCheckoutService(deps: {
           })
           .where(eq(checkoutSessions.id, checkoutId));
         return {
+        await recordFunnelEvent(db, {
+          event: 'checkout_opened',
+          // A retried row keeps the platform it was first asked from.
+          platform: funnelPlatformOf(reusable.kind === 'retry' ? reusable.row.source : request.source),
+          userId: user.id,
+          planId: plan.id,
+          businessKey: checkoutFunnelKey('checkout_opened', checkoutId),
+          occurredAt: clock.now(),
+        });
           session_id: checkoutId,
           url: session.url,
           provider: providerName,

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { CheckoutRequest, CheckoutResult } from '../billing/checkout-service.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
 import { badRequest } from '../errors.js';
+import { type FunnelPlatform, funnelPlatforms } from '../funnel/funnel-events.js';
 import type { Clock } from '../ports/clock.js';
 import type { PaymentProvider } from '../ports/payment-provider.js';
 import { describeDiscount } from '../promotions/discount-terms.js';
@@ -19,6 +20,8 @@ export interface CheckoutLinkRequest {
   method: PaymentMethod;
   interval?: CheckoutInterval | undefined;
   code?: string | undefined;
+  /** The bot platform the member asked on; the checkout the link opens is counted there. */
+  source?: FunnelPlatform | undefined;
 }
 
 export interface SignedLink {
@@ -42,6 +45,8 @@ const checkoutTokenSchema = tokenEnvelope.extend({
   /** The code's kind; links signed before promo codes existed carry referral codes only. */
   t: z.enum(['referral', 'promo']).optional(),
   n: z.string(),
+  /** Where the link was asked for (the funnel's platform); absent on links signed before it existed. */
+  s: z.enum(funnelPlatforms).optional(),
 });
 
 const manageTokenSchema = tokenEnvelope.extend({ k: z.literal('manage'), u: z.uuid(), n: z.string() });
@@ -132,6 +137,7 @@ export function createSignedLinks(deps: {
           i: interval,
           c: redeemed?.code ?? null,
           ...(redeemed ? { t: redeemed.kind } : {}),
+          ...(request.source ? { s: request.source } : {}),
           e: expiresAt,
           n: nonce(),
         },
@@ -165,6 +171,7 @@ export function createSignedLinks(deps: {
         ...(claims.c && claims.t === 'promo' ? { promoCode: claims.c } : { referralCode: claims.c ?? undefined }),
         // The chat told the member this instant (CHECKOUT_LINK_TTL_MINUTES from asking): the page says the same.
         expiresAt: new Date(claims.e * 1000),
+        source: claims.s,
       });
       if (claims.c) await deps.referrals.clearPendingCode(claims.u, claims.c);
       return { url: checkout.url, userId: claims.u };

@@ -56,6 +56,8 @@ export const checkoutSessions = pgTable(
     referralCode: text('referral_code'),
     /** The promo code this checkout discounts by (promotions.code), checked for its plan when opened. */
     promotionCode: text('promotion_code'),
+    /** Where the member started: `discord`, `telegram`, `slack`, `web`, `console` (the funnel's platform). */
+    source: text('source'),
     /** Hash of who asked for what; an open checkout with the same intent is reused. */
     intentKey: text('intent_key').notNull(),
     /** Sent to the provider on create, so a retried create never makes a second session. */

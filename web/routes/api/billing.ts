@@ -1,6 +1,7 @@
 import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { funnelPlatforms } from '../../../core/funnel/funnel-events.js';
 import type { Core } from '../../../core/index.js';
 import { edgeId, isStorableText, unstorableTextMessage } from '../../../core/validation/edge-text.js';
 import { adminActor } from '../../admin-auth.js';
@@ -34,6 +35,8 @@ export async function billingRoutes(app: FastifyInstance, core: Core, requireAdm
           promo_code: edgeId(64).optional(),
           success_url: httpUrl.optional(),
           cancel_url: httpUrl.optional(),
+          /** Where the member asked, for the conversion funnel; the web when absent. */
+          source: z.enum(funnelPlatforms).optional(),
         }),
         response: {
           200: z.object({
@@ -57,6 +60,7 @@ export async function billingRoutes(app: FastifyInstance, core: Core, requireAdm
         promoCode: request.body.promo_code,
         successUrl: request.body.success_url,
         cancelUrl: request.body.cancel_url,
+        source: request.body.source,
       }),
   );
 
