@@ -57,6 +57,10 @@ export const errorCodes = {
   missing_argument: 'A bot command lacks an argument it needs.',
   dm_unavailable: 'The bot could not send a private message, so nothing secret was sent.',
 
+  // Owner's web pages: feature flags and admin sign-in
+  feature_flag_not_found: 'No feature flag has this key.',
+  feature_flag_invalid: 'The flag change is out of range: a percentage from 0 to 100, an allow-list of user ids.',
+
   // Catalog and checkout
   plan_not_found: 'No plan with this id.',
   plan_exists: 'A plan with this id already exists.',

@@ -25,6 +25,7 @@ import { createAccessFreezes } from './entitlements/access-freezes.js';
 import { createEntitlementService, entitlementsChangedJob } from './entitlements/entitlement-service.js';
 import { createManualGrants } from './entitlements/manual-grants.js';
 import { createQuotaCounters } from './entitlements/quota-counters.js';
+import { createFeatureFlags } from './feature-flags/feature-flags.js';
 import { createFunnelService } from './funnel/funnel-service.js';
 import { createLinkCodes } from './identity/link-codes.js';
 import { createMemberDirectory } from './identity/member-directory.js';
@@ -359,6 +360,7 @@ export async function createCore(dependencies: CoreDependencies) {
   // One computation behind `/admin stats`, `GET /admin/revenue` and the MRR metric.
   const businessFigures = createBusinessFigures({ db, clock, policy: entitlementPolicy });
   const funnel = createFunnelService({ db, clock, logger });
+  const featureFlags = createFeatureFlags({ db, clock });
 
   metrics.collectors.queueDepth = () => queue.depth();
   // Only the recurring part: a scrape must not also sum the ledger.
@@ -400,6 +402,7 @@ export async function createCore(dependencies: CoreDependencies) {
     members,
     businessFigures,
     funnel,
+    featureFlags,
     access,
     notifications,
     signals,

@@ -9,6 +9,7 @@ import { answerClientError, answerFrameworkError } from './framework-errors.js';
 import { installErrorHandling } from './http-errors.js';
 import { requestTimeoutOptions } from './request-timeouts.js';
 import { adminAccessRoutes } from './routes/admin/admin-access.js';
+import { adminFeatureFlagRoutes } from './routes/admin/admin-feature-flags.js';
 import { adminFunnelRoutes } from './routes/admin/admin-funnel.js';
 import { adminGrantRoutes } from './routes/admin/admin-grants.js';
 import { adminPlanRoutes } from './routes/admin/admin-plans.js';
@@ -128,6 +129,7 @@ export async function buildApp(core: Core, options: BuildAppOptions = {}): Promi
   await adminWebhookRoutes(app, core, requireAdmin);
   await adminRevenueRoutes(app, core, requireAdmin);
   await adminFunnelRoutes(app, core, requireAdmin);
+  await adminFeatureFlagRoutes(app, core, requireAdmin);
   await adminSandboxRoutes(app, core, requireAdmin);
   for (const mount of options.mounts ?? []) await app.register(mount);
   return app;
