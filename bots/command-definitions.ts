@@ -199,3 +199,4 @@ export const commandDefinitions: readonly CommandDefinition[] = [
     ],
   },
 ];
+      { name: 'weblogin', description: 'A one-time sign-in link to the admin pages', arguments: [] },

@@ -14,6 +14,7 @@ import { adminDeadLetters, adminRefund, adminStats } from './commands/admin/admi
 import { adminPlans } from './commands/admin/admin-plans.js';
 import { adminPromo } from './commands/admin/admin-promo.js';
 import { adminSignal, adminSignalChannel } from './commands/admin/admin-signal.js';
+import { adminWebLogin } from './commands/admin/admin-weblogin.js';
 import { apikeyCommand } from './commands/apikey.js';
 import { autotradeCommand } from './commands/autotrade.js';
 import { helpCommand } from './commands/help.js';
@@ -61,6 +62,7 @@ const adminHandlers: Record<string, CommandHandler> = {
   deadletters: adminDeadLetters,
 };
 
+  weblogin: adminWebLogin,
 const notModerator = privateReply('This command is for moderators. (not_moderator)');
 
 /**

@@ -60,6 +60,9 @@ export const errorCodes = {
   // Owner's web pages: feature flags and admin sign-in
   feature_flag_not_found: 'No feature flag has this key.',
   feature_flag_invalid: 'The flag change is out of range: a percentage from 0 to 100, an allow-list of user ids.',
+  admin_sign_in_failed: 'The admin key, the sign-in link or the two-factor code was not accepted.',
+  admin_second_factor_required: 'Give the two-factor code (or a recovery code) before using the admin pages.',
+  admin_second_factor_enrolled: 'Two-factor sign-in is already set up for this admin; sign in with a code.',
 
   // Catalog and checkout
   plan_not_found: 'No plan with this id.',

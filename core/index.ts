@@ -8,6 +8,7 @@ import { createBullmqQueue } from './adapters/bullmq-queue.js';
 import { createInProcessQueue } from './adapters/in-process-queue.js';
 import { createMemoryCache } from './adapters/memory-cache.js';
 import { createRedisCache } from './adapters/redis-cache.js';
+import { createAdminWeb } from './admin-web/admin-web-service.js';
 import { createApiAccess } from './auth/create-api-access.js';
 import { createAutotradeService } from './autotrade/autotrade-service.js';
 import { createSeededPriceFeed } from './autotrade/seeded-price-feed.js';
@@ -361,6 +362,13 @@ export async function createCore(dependencies: CoreDependencies) {
   const businessFigures = createBusinessFigures({ db, clock, policy: entitlementPolicy });
   const funnel = createFunnelService({ db, clock, logger });
   const featureFlags = createFeatureFlags({ db, clock });
+  const adminWeb = createAdminWeb({
+    db,
+    clock,
+    adminKey,
+    encryptionKey: config.WEBHOOK_SECRET_ENCRYPTION_KEY,
+    publicUrl: config.PUBLIC_URL,
+  });
 
   metrics.collectors.queueDepth = () => queue.depth();
   // Only the recurring part: a scrape must not also sum the ledger.
@@ -403,6 +411,7 @@ export async function createCore(dependencies: CoreDependencies) {
     businessFigures,
     funnel,
     featureFlags,
+    adminWeb,
     access,
     notifications,
     signals,
