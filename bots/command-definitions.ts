@@ -117,6 +117,13 @@ export const commandDefinitions: readonly CommandDefinition[] = [
       argument('action', 'on, off, dm, channel or latest', { choices: ['on', 'off', 'dm', 'channel', 'latest'] }),
     ],
   },
+  {
+    name: 'login',
+    description: 'A one-time sign-in link for the website, sent to you by private message',
+    moderatorOnly: false,
+    visibility: 'private',
+    arguments: [],
+  },
   { name: 'help', description: 'What this bot can do', moderatorOnly: false, visibility: 'private', arguments: [] },
   {
     name: 'admin',

@@ -19,6 +19,7 @@ import { apikeyCommand } from './commands/apikey.js';
 import { autotradeCommand } from './commands/autotrade.js';
 import { helpCommand } from './commands/help.js';
 import { linkCommand } from './commands/link.js';
+import { loginCommand } from './commands/login.js';
 import { cancelCommand, manageCommand } from './commands/manage.js';
 import { redeemCommand, referralCommand } from './commands/referrals.js';
 import { resumeAction, resumeSubscription } from './commands/resume.js';
@@ -42,6 +43,7 @@ const memberHandlers: Record<string, CommandHandler> = {
   redeem: redeemCommand,
   referral: referralCommand,
   link: linkCommand,
+  login: loginCommand,
   signals: signalsCommand,
   autotrade: autotradeCommand,
   apikey: apikeyCommand,

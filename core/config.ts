@@ -47,6 +47,8 @@ const environmentVariables = z.object({
   /** Base of every link we hand out; required (https) in production. */
   PUBLIC_URL: optionalString.pipe(z.url().optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Where the web pages send members back to the chat (a Telegram t.me link, a Discord invite); unset hides those links. */
+  COMMUNITY_URL: optionalString.pipe(z.url().optional()),
   DATA_DIR: z.string().default('./.data'),
   DATABASE_URL: optionalString.pipe(z.url().optional()),
   // PostgreSQL down or stuck: a request that needs it gets a 503 within about these, never hangs (db/client.ts).

@@ -25,6 +25,8 @@ export const errorCodes = {
     'At start: another running process holds the embedded data directory (DATA_DIR/.lock names it); stop it or use it.',
   unauthorized: 'No credential, or one that is not valid.',
   forbidden: 'The credential is valid but may not use this route.',
+  csrf_token_invalid:
+    'A form was posted without the page’s CSRF token (or with a stale one); reload the page and send the form again.',
   credential_kind_forbidden: 'This route takes another kind of credential (admin key, API key or access token).',
   user_id_required: 'The admin key acts for a member here: give `user_id`.',
   feature_required: "The caller's plan does not include the feature this route needs.",
@@ -69,6 +71,7 @@ export const errorCodes = {
   plan_exists: 'A plan with this id already exists.',
   plan_not_purchasable: 'The plan cannot be bought (inactive, or the free tier).',
   plan_contact_sales: 'The plan is sold by the team: use the contact form.',
+  plan_not_contact_sales: 'The plan is bought at checkout; the sales contact form is for contact-sales plans only.',
   price_not_found: 'No price with this id.',
   price_not_available: 'The plan has no price for this interval in the default currency.',
   price_unresolved: "A provider's line item matches no price in the catalog.",

@@ -47,12 +47,14 @@ import type { Queue } from './ports/queue.js';
 import { createPromotionService } from './promotions/promotion-service.js';
 import { checkReadiness } from './readiness.js';
 import { createReferralService } from './referrals/referral-service.js';
+import { createSalesContactService } from './sales/sales-contact-service.js';
 import { createSignalService } from './signals/signal-service.js';
 import { createUpgradeLink } from './signals/upgrade-link.js';
 import { createWebhookIngest, processPaymentEventJob } from './webhooks/ingest-webhook.js';
 import { createPaymentEventAdmin } from './webhooks/payment-event-admin.js';
 import { createPaymentEventProcessor } from './webhooks/process-payment-event.js';
 import { createPaymentEventSweeper } from './webhooks/sweep-payment-events.js';
+import { createWebSessionService } from './web-sessions/web-session-service.js';
 
 export interface CoreDependencies {
   config: Config;
@@ -358,6 +360,15 @@ export async function createCore(dependencies: CoreDependencies) {
     ttlMinutes: config.LINK_CODE_TTL_MINUTES,
   });
   const members = createMemberDirectory({ db, clock, entitlements, subscriptions });
+  const webSessions = createWebSessionService({ db, clock });
+  const salesContacts = createSalesContactService({
+    db,
+    clock,
+    catalog,
+    registry: access.registry,
+    moderatorIds: config.MODERATOR_IDS,
+    logger,
+  });
   // One computation behind `/admin stats`, `GET /admin/revenue` and the MRR metric.
   const businessFigures = createBusinessFigures({ db, clock, policy: entitlementPolicy });
   const funnel = createFunnelService({ db, clock, logger });
@@ -408,6 +419,8 @@ export async function createCore(dependencies: CoreDependencies) {
     promotions,
     quotas,
     members,
+    webSessions,
+    salesContacts,
     businessFigures,
     funnel,
     featureFlags,

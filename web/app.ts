@@ -7,6 +7,7 @@ import { createAdminGuard } from './admin-auth.js';
 import { createCallerAuth, prepareCallerAuth } from './caller-auth.js';
 import { answerClientError, answerFrameworkError } from './framework-errors.js';
 import { installErrorHandling } from './http-errors.js';
+import { installPageFoundation } from './page-foundation.js';
 import { requestTimeoutOptions } from './request-timeouts.js';
 import { adminAccessRoutes } from './routes/admin/admin-access.js';
 import { adminFeatureFlagRoutes } from './routes/admin/admin-feature-flags.js';
@@ -28,8 +29,12 @@ import { signalRoutes } from './routes/api/signals.js';
 import { userRoutes } from './routes/api/users.js';
 import { webhookEndpointRoutes } from './routes/api/webhook-endpoints.js';
 import { operationsRoutes } from './routes/operations.js';
+import { accountPageRoutes } from './routes/pages/account-pages.js';
 import { checkoutLinkRoutes } from './routes/pages/checkout-links.js';
+import { pricingPageRoutes } from './routes/pages/pricing-pages.js';
+import { referralLandingRoutes } from './routes/pages/referral-landing.js';
 import { sandboxPageRoutes } from './routes/pages/sandbox-pages.js';
+import { signInPageRoutes } from './routes/pages/sign-in-pages.js';
 import { providerWebhookRoutes } from './routes/webhooks/provider-webhooks.js';
 
 export interface BuildAppOptions {
@@ -65,6 +70,8 @@ export async function buildApp(core: Core, options: BuildAppOptions = {}): Promi
   installErrorHandling(app);
   // Before any route: declares request.caller; the ownership test walks every member route this records.
   prepareCallerAuth(app);
+  // Before any route: security headers, cookies, form bodies, CSRF and the signed-in member for pages.
+  await installPageFoundation(app, core);
 
   app.addHook('onResponse', async (request, reply) => {
     core.metrics.httpRequestDuration.observe(
@@ -111,6 +118,10 @@ export async function buildApp(core: Core, options: BuildAppOptions = {}): Promi
   await app.register(async (scope) => providerWebhookRoutes(scope, core));
   await app.register(async (scope) => sandboxPageRoutes(scope, core));
   await app.register(async (scope) => checkoutLinkRoutes(scope, core));
+  await pricingPageRoutes(app, core);
+  await signInPageRoutes(app, core);
+  await accountPageRoutes(app, core);
+  await referralLandingRoutes(app, core);
   await operationsRoutes(app, core);
   await planRoutes(app, core);
   await userRoutes(app, core, requireAdmin);

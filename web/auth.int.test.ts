@@ -5,6 +5,7 @@ import { bearer, buildAppWithProbes, memberOn, probePath, proOnlyPath } from '..
 import { createFakeChatPlatform } from '../core/testing/fake-chat-platform.js';
 import { adminHeaders, createTestApp, type TestApp } from '../core/testing/test-core.js';
 import { manualGrants } from '../db/schema/index.js';
+import { createFormClient } from './testing/form-client.js';
 
 let test: TestApp;
 let app: FastifyInstance;
@@ -74,17 +75,18 @@ describe('passwordless sign-in', () => {
     const member = await telegramMember();
     const token = await loginTokenByDm(member.externalId);
     const link = `/login?login_token=${token}`;
+    const browser = createFormClient(app);
     for (let preview = 0; preview < 2; preview += 1) {
-      const page = await app.inject({ method: 'GET', url: link });
+      const page = await browser.get(link);
       expect(page.statusCode).toBe(200);
       expect(page.body).toContain('<form method="post"');
     }
-    const signedIn = await app.inject({ method: 'POST', url: link });
+    const signedIn = await browser.post(link);
     expect(signedIn.statusCode).toBe(200);
     const accessToken = /<code>([A-Za-z0-9_.-]+)<\/code>/.exec(signedIn.body)?.[1];
     const used = await app.inject({ method: 'GET', url: probePath, headers: bearer(accessToken ?? '') });
     expect(used.json().user_id).toBe(member.userId);
-    const again = await app.inject({ method: 'POST', url: link });
+    const again = await browser.post(link);
     expect(again.statusCode).toBe(401);
     expect(again.body).toContain('login_token_invalid');
   });

@@ -34,6 +34,8 @@ export function createAuthService(deps: {
     requestLogin: loginLinks.request,
     deliverLoginLink: loginLinks.deliver,
     verifyAccessToken: accessTokens.verify,
+    /** Spends a login link for a browser session (web/): no tokens are issued. */
+    consumeLoginLink: loginLinks.consumeWithChannel,
 
     async exchangeLoginToken(loginToken: string): Promise<TokenPair> {
       const userId = await loginLinks.consume(loginToken);

@@ -77,10 +77,28 @@ export function createLoginLinks(deps: {
   function message(token: string) {
     const url = `${deps.publicUrl}/login?login_token=${encodeURIComponent(token)}`;
     const text =
-      `Your sign-in link for the API (works once, for ${deps.ttlMinutes} minutes): ${url}\n` +
+      `Your sign-in link for the website and the API (works once, for ${deps.ttlMinutes} minutes): ${url}\n` +
       `Or exchange the code yourself: POST /v1/auth/token with {"login_token": "${token}"}.\n` +
       'If you did not ask for this, ignore it.';
     return { url, text };
+  }
+
+  /** Consumes a login token; returns its member and where the link was sent (a browser session records it). */
+  async function consumeWithChannel(token: string): Promise<{ userId: string; channel: string }> {
+    const tokenHash = hashOpaqueToken(token);
+    const now = clock.now();
+    const [consumed] = await db
+      .update(loginTokens)
+      .set({ consumedAt: now })
+      .where(and(eq(loginTokens.tokenHash, tokenHash), isNull(loginTokens.consumedAt)))
+      .returning();
+    if (consumed && consumed.expiresAt.getTime() > now.getTime())
+      return { userId: consumed.userId, channel: consumed.channel };
+    if (consumed)
+      throw new AppError('login_token_expired', 'This sign-in link has expired; ask for a new one.', { status: 401 });
+    throw new AppError('login_token_invalid', 'This sign-in link is not valid or was already used.', {
+      status: 401,
+    });
   }
 
   return {
@@ -126,20 +144,10 @@ export function createLoginLinks(deps: {
 
     /** Consumes a login token; returns its member. */
     async consume(token: string): Promise<string> {
-      const tokenHash = hashOpaqueToken(token);
-      const now = clock.now();
-      const [consumed] = await db
-        .update(loginTokens)
-        .set({ consumedAt: now })
-        .where(and(eq(loginTokens.tokenHash, tokenHash), isNull(loginTokens.consumedAt)))
-        .returning();
-      if (consumed && consumed.expiresAt.getTime() > now.getTime()) return consumed.userId;
-      if (consumed)
-        throw new AppError('login_token_expired', 'This sign-in link has expired; ask for a new one.', { status: 401 });
-      throw new AppError('login_token_invalid', 'This sign-in link is not valid or was already used.', {
-        status: 401,
-      });
+      return (await consumeWithChannel(token)).userId;
     },
+
+    consumeWithChannel,
   };
 }
 

@@ -271,8 +271,9 @@ export function createCheckoutService(deps: {
           providerCustomerId,
           mode,
           lines,
-          successUrl: request.successUrl ?? `${deps.publicUrl}/account/billing?checkout=success`,
-          cancelUrl: request.cancelUrl ?? `${deps.publicUrl}/pricing?checkout=canceled`,
+          // Pages that say what happened and what comes next (web/routes/pages/account-pages.ts).
+          successUrl: request.successUrl ?? `${deps.publicUrl}/checkout/success`,
+          cancelUrl: request.cancelUrl ?? `${deps.publicUrl}/checkout/canceled`,
           idempotencyKey,
           metadata,
           discount,

@@ -10,7 +10,7 @@ import { clearPendingCode, findPendingCode, type PendingCodeKind, setPendingCode
 
 const referralCodeLength = 8;
 
-export type AttributionSource = 'redeem' | 'deep_link' | 'checkout';
+export type AttributionSource = 'redeem' | 'deep_link' | 'checkout' | 'web_link';
 
 export type RedeemResult =
   | { kind: 'referral'; code: string }
@@ -145,6 +145,36 @@ export function createReferralService(deps: {
       if (!typedCode.test(normalized)) return { attributed: false };
       try {
         return (await applyReferral(userId, normalized, 'deep_link')) ?? { attributed: false };
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'referral_self') return { attributed: false };
+        throw error;
+      }
+    },
+
+    /**
+     * What the `/r/<code>` page shows: the inviter's display name only (no email, no ids), or
+     * undefined for a code that is not a referral code.
+     */
+    async describe(code: string): Promise<{ code: string; inviterName: string | null } | undefined> {
+      const normalized = code.trim().toUpperCase();
+      if (!typedCode.test(normalized)) return undefined;
+      const [row] = await db
+        .select({ code: referralCodes.code, displayName: users.displayName })
+        .from(referralCodes)
+        .innerJoin(users, eq(users.id, referralCodes.userId))
+        .where(eq(referralCodes.code, normalized));
+      return row ? { code: row.code, inviterName: row.displayName } : undefined;
+    },
+
+    /**
+     * A browser that arrived through `/r/<code>` signs in: attributed like a deep link (first
+     * referrer wins, never oneself, a stale code ignored), the code waits for their checkout.
+     */
+    async attributeFromWebLink(userId: string, code: string): Promise<{ attributed: boolean }> {
+      const normalized = code.trim().toUpperCase();
+      if (!typedCode.test(normalized)) return { attributed: false };
+      try {
+        return (await applyReferral(userId, normalized, 'web_link')) ?? { attributed: false };
       } catch (error) {
         if (error instanceof AppError && error.code === 'referral_self') return { attributed: false };
         throw error;

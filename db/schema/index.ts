@@ -16,3 +16,4 @@ export * from './promotions.js';
 export * from './sandbox.js';
 export * from './signals.js';
 export * from './users.js';
+export * from './web.js';

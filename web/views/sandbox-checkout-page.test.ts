@@ -38,7 +38,9 @@ describe('sandbox checkout page', () => {
     expect(page).toContain(
       'action="/sandbox/checkout/sbx_cs_1/decline"><button type="submit" class="decline">Decline</button>',
     );
-    expect(page).not.toMatch(/<(link|script)\b|src=/);
+    // Only the site stylesheet: no scripts, nothing from another origin.
+    expect(page).not.toMatch(/<script\b|src=/);
+    expect(page).toMatch(/<link rel="stylesheet" href="\/assets\/site\.css\?v=[0-9a-f]{12}">/);
   });
 
   it('a promo code’s discount is shown as its own line and taken off the total due today', () => {

@@ -59,38 +59,13 @@ function totals(lines: SandboxCheckoutPageLine[], discountMinor: number): string
   return [...byCurrency].map(([currency, amount]) => formatMoney(amount, currency)).join(' + ');
 }
 
-const styles = `
-  :root { color-scheme: light dark; font-family: system-ui, -apple-system, "Segoe UI", sans-serif; }
-  body { margin: 0; padding: 2rem 1rem; background: #f4f4f6; color: #1c1c22; }
-  main { max-width: 28rem; margin: 0 auto; background: #fff; border-radius: 12px; padding: 1.5rem;
-    box-shadow: 0 1px 3px rgb(0 0 0 / 0.12); }
-  .banner { background: #fff4d6; color: #6b4e00; border: 1px solid #f0d58a; border-radius: 8px;
-    padding: 0.6rem 0.8rem; font-weight: 600; margin-bottom: 1.25rem; }
-  h1 { font-size: 1.3rem; margin: 0 0 1rem; }
-  ul { list-style: none; padding: 0; margin: 0 0 1rem; }
-  li, .total { display: flex; justify-content: space-between; gap: 1rem; padding: 0.5rem 0; }
-  li { border-bottom: 1px solid #e6e6ea; }
-  .total { font-weight: 700; font-size: 1.1rem; }
-  .muted { color: #6b6b76; font-size: 0.85rem; }
-  .actions { display: flex; gap: 0.75rem; margin-top: 1.25rem; }
-  .actions form { flex: 1; margin: 0; }
-  button { width: 100%; padding: 0.75rem; border-radius: 8px; border: 1px solid #c8c8d0; font-size: 1rem;
-    cursor: pointer; background: #fff; color: #1c1c22; }
-  button.pay { background: #1f6feb; border-color: #1f6feb; color: #fff; }
-  @media (prefers-color-scheme: dark) {
-    body { background: #15151a; color: #ececf1; }
-    main { background: #1f1f26; box-shadow: none; }
-    li { border-color: #33333d; }
-    button { background: #2a2a33; color: #ececf1; border-color: #44444f; }
-  }
-`;
-
 function page(title: string, content: SafeHtml): string {
   return renderPage({
     title,
-    styles,
-    body: html`<div class="banner" role="note">Sandbox checkout — no real money moves</div>
-${content}`,
+    body: html`<section class="card narrow sandbox">
+<div class="banner" role="note">Sandbox checkout — no real money moves</div>
+${content}
+</section>`,
   });
 }
 

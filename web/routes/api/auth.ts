@@ -7,6 +7,7 @@ import type { Core } from '../../../core/index.js';
 import { edgeId } from '../../../core/validation/edge-text.js';
 import { renderLinkPage } from '../../views/link-page.js';
 import { renderLoginConfirmPage, renderLoginTokensPage } from '../../views/login-page.js';
+import { viewerOf } from '../pages/page-replies.js';
 
 const tokenPairSchema = z.object({
   access_token: z.string(),
@@ -45,24 +46,40 @@ export async function authRoutes(app: FastifyInstance, core: Core) {
 
   const loginQuery = z.object({ login_token: edgeId(256) });
 
-  typed.get('/login', { schema: { hide: true, querystring: loginQuery } }, async (request, reply) =>
-    reply
+  typed.get('/login', { schema: { hide: true, querystring: loginQuery } }, async (request, reply) => {
+    const query = `login_token=${encodeURIComponent(request.query.login_token)}`;
+    return reply
       .header('cache-control', 'no-store')
       .type('text/html; charset=utf-8')
-      .send(renderLoginConfirmPage(`/login?login_token=${encodeURIComponent(request.query.login_token)}`)),
-  );
-
-  typed.post('/login', { schema: { hide: true, querystring: loginQuery } }, async (request, reply) => {
-    reply.header('cache-control', 'no-store').type('text/html; charset=utf-8');
-    try {
-      return reply.send(renderLoginTokensPage(await core.auth.exchangeLoginToken(request.query.login_token)));
-    } catch (error) {
-      if (!isAppError(error) || error.status >= 500) throw error;
-      return reply
-        .status(error.status)
-        .send(renderLinkPage({ title: 'This sign-in link does not work', message: error.message, code: error.code }));
-    }
+      .send(
+        renderLoginConfirmPage({
+          browserAction: `/login/browser?${query}`,
+          apiAction: `/login?${query}`,
+          viewer: viewerOf(request, reply),
+        }),
+      );
   });
+
+  typed.post(
+    '/login',
+    { schema: { hide: true, querystring: loginQuery }, config: { csrf: true } },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store').type('text/html; charset=utf-8');
+      try {
+        return reply.send(
+          renderLoginTokensPage(
+            await core.auth.exchangeLoginToken(request.query.login_token),
+            viewerOf(request, reply),
+          ),
+        );
+      } catch (error) {
+        if (!isAppError(error) || error.status >= 500) throw error;
+        return reply
+          .status(error.status)
+          .send(renderLinkPage({ title: 'This sign-in link does not work', message: error.message, code: error.code }));
+      }
+    },
+  );
 
   typed.post(
     '/v1/auth/token',

@@ -14,10 +14,7 @@ const checkoutParams = z.object({ checkout_id: z.string().regex(/^sbx_cs_[A-Za-z
 export async function sandboxPageRoutes(app: FastifyInstance, core: Core) {
   const sandbox = core.sandbox;
   if (!sandbox) return;
-  // The forms post no fields; accept their content type without parsing anything.
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, _body, done) =>
-    done(null, {}),
-  );
+  // The forms post no fields; the app-wide form parser (web/page-foundation.ts) reads their empty body.
   const typed = app.withTypeProvider<ZodTypeProvider>();
   /** A page for people: a refusal (a 4xx, e.g. an expired checkout) is a readable page, not JSON. */
   const htmlPage = async (reply: FastifyReply, render: () => Promise<string>) => {
