@@ -47,9 +47,9 @@ export function testConfig(environment: Record<string, string> = {}) {
  */
 export async function createTestApp(
   environment: Record<string, string> = {},
-  options: { logger?: Logger } = {},
+  options: { logger?: Logger; clock?: FakeClock } = {},
 ): Promise<TestApp> {
-  const clock = createFakeClock();
+  const clock = options.clock ?? createFakeClock();
   const database = await createTestDatabase();
   const config = testConfig(environment);
   const core = await createCore({

@@ -1,0 +1,165 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { signInAsAdmin, submitAdminKey } from './testing/browser-admin-sign-in.js';
+import { type BrowserHarness, startBrowserHarness } from './testing/browser-harness.js';
+import { signInWithBotLink } from './testing/browser-sign-in.js';
+import { describeInBrowser } from './testing/chromium.js';
+import { expectAccessible, expectNoHorizontalScroll } from './testing/page-checks.js';
+import { sandboxCheckoutPath } from './testing/sandbox-checkout.js';
+import { screenshot } from './testing/screenshots.js';
+
+/**
+ * Every page a person can land on, opened in Chromium: it loads, passes axe-core with no
+ * serious or critical violation, fits a 390 px phone without sideways scrolling, logs no error
+ * (a script or style the CSP blocks would) and fetches nothing from outside. A new page joins
+ * the list below and inherits all of it.
+ */
+interface PageVisit {
+  name: string;
+  /** Brings the page to the state a person sees; fails if it does not load. */
+  open(page: Page, harness: BrowserHarness): Promise<void>;
+  /** Screenshot file name for `npm run screenshots`; absent for pages the README does not show. */
+  screenshot?: string;
+}
+
+/** Loads `path` and fails unless it answers `status` (a page that errors is not a page to audit). */
+async function load(page: Page, path: string, status = 200) {
+  const response = await page.goto(path);
+  expect(response?.status(), `${path} answered ${response?.status()}`).toBe(status);
+}
+
+const visits: PageVisit[] = [
+  {
+    name: 'the pricing page, signed out',
+    open: (page) => load(page, '/pricing'),
+    screenshot: 'pricing',
+  },
+  {
+    name: 'the pricing page of a signed-in Free member',
+    async open(page, harness) {
+      await signInWithBotLink(harness, page);
+      await load(page, '/pricing');
+    },
+  },
+  {
+    name: 'the sign-in page',
+    open: (page) => load(page, '/sign-in'),
+    screenshot: 'sign-in',
+  },
+  {
+    name: 'the page a bot sign-in link opens',
+    async open(page, harness) {
+      const { signInUrl } = await harness.memberWithSignInLink();
+      await load(page, signInUrl);
+      await page.getByRole('button', { name: 'Sign in to this browser' }).waitFor();
+    },
+  },
+  {
+    name: 'the billing page of a signed-in member',
+    async open(page, harness) {
+      await signInWithBotLink(harness, page);
+      await load(page, '/account/billing');
+    },
+    screenshot: 'account-billing',
+  },
+  {
+    name: 'the checkout success page',
+    open: (page) => load(page, '/checkout/success'),
+    screenshot: 'checkout-success',
+  },
+  {
+    name: 'the checkout canceled page',
+    open: (page) => load(page, '/checkout/canceled'),
+  },
+  {
+    name: 'the referral landing page',
+    async open(page, harness) {
+      const inviter = await harness.test.createUser({ email: `inviter-${Date.now()}@example.com` });
+      const { code } = await harness.test.core.referrals.codeFor(inviter.id);
+      await load(page, `/r/${encodeURIComponent(code)}`);
+    },
+    screenshot: 'referral-landing',
+  },
+  {
+    name: 'the sandbox checkout page',
+    async open(page, harness) {
+      const { path } = await sandboxCheckoutPath(harness);
+      await load(page, path);
+      await page.getByRole('button', { name: 'Pay' }).waitFor();
+    },
+    screenshot: 'sandbox-checkout',
+  },
+  {
+    name: 'the sandbox page after paying',
+    async open(page, harness) {
+      const { path } = await sandboxCheckoutPath(harness);
+      await load(page, path);
+      await page.getByRole('button', { name: 'Pay' }).click();
+      await page.waitForLoadState();
+    },
+  },
+  {
+    name: 'the page a broken checkout link shows',
+    open: (page) => load(page, '/c/not-a-signed-token', 400),
+  },
+  {
+    name: 'the admin sign-in page',
+    open: (page) => load(page, '/admin/sign-in'),
+  },
+  {
+    // Before any other admin visit: the first sign-in enrols the second factor.
+    name: 'the admin two-factor enrolment page',
+    async open(page) {
+      await submitAdminKey(page);
+      await page.getByRole('heading', { name: 'Set up two-factor sign-in' }).waitFor();
+    },
+  },
+  {
+    name: 'the admin dashboard',
+    open: (page, harness) => signInAsAdmin(harness, page),
+    screenshot: 'admin-dashboard',
+  },
+  {
+    name: 'the admin two-factor code page',
+    async open(page) {
+      await submitAdminKey(page);
+      await page.getByRole('heading', { name: 'Two-factor sign-in' }).waitFor();
+    },
+  },
+  {
+    name: 'the admin webhook inbox',
+    async open(page, harness) {
+      await signInAsAdmin(harness, page);
+      await load(page, '/admin/inbox');
+    },
+    screenshot: 'admin-inbox',
+  },
+  {
+    name: 'the admin rollout page',
+    async open(page, harness) {
+      await signInAsAdmin(harness, page);
+      await load(page, '/admin/rollout');
+    },
+  },
+];
+
+describeInBrowser('every page in a browser', () => {
+  let harness: BrowserHarness;
+  beforeAll(async () => {
+    harness = await startBrowserHarness();
+  });
+  afterAll(async () => harness?.close());
+
+  for (const visit of visits) {
+    it(`${visit.name} passes axe-core, fits 390 px, logs no error and loads nothing from outside`, async () => {
+      const page = await harness.openPage();
+      const problemsBefore = harness.pageProblems.length;
+      await visit.open(page, harness);
+      await expectAccessible(page);
+      await expectNoHorizontalScroll(page);
+      if (visit.screenshot) await screenshot(page, visit.screenshot, { phone: true });
+      expect(harness.pageProblems.slice(problemsBefore)).toEqual([]);
+      expect(harness.outsideRequests).toEqual([]);
+    });
+  }
+});
