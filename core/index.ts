@@ -9,6 +9,7 @@ import { createInProcessQueue } from './adapters/in-process-queue.js';
 import { createMemoryCache } from './adapters/memory-cache.js';
 import { createRedisCache } from './adapters/redis-cache.js';
 import { createAdminWeb } from './admin-web/admin-web-service.js';
+import { createFigureHistory } from './admin-web/figure-history.js';
 import { createApiAccess } from './auth/create-api-access.js';
 import { createAutotradeService } from './autotrade/autotrade-service.js';
 import { createSeededPriceFeed } from './autotrade/seeded-price-feed.js';
@@ -373,6 +374,7 @@ export async function createCore(dependencies: CoreDependencies) {
   const businessFigures = createBusinessFigures({ db, clock, policy: entitlementPolicy });
   const funnel = createFunnelService({ db, clock, logger });
   const featureFlags = createFeatureFlags({ db, clock });
+  const figureHistory = createFigureHistory({ db, clock, businessFigures });
   const adminWeb = createAdminWeb({
     db,
     clock,
@@ -425,6 +427,7 @@ export async function createCore(dependencies: CoreDependencies) {
     funnel,
     featureFlags,
     adminWeb,
+    figureHistory,
     access,
     notifications,
     signals,
@@ -483,6 +486,8 @@ export async function createCore(dependencies: CoreDependencies) {
         schedule(everyMinute, 'autotrade signal sweep', () => autotrade.sweepUnfollowedSignals()),
         schedule(config.OUTBOUND_WEBHOOK_SWEEP_CRON, 'outbound webhook sweep', () => outboundWebhooks.sweep()),
         schedule(config.SIGNAL_SWEEP_CRON, 'signal sweep', () => signals.sweep()),
+        // The dashboard's MRR and active history: one point a day, just after midnight UTC.
+        schedule('0 5 0 * * *', 'business figure snapshot', () => figureHistory.record(), utc),
       );
       // Whatever was stored while no worker ran is picked up now, not at the first tick.
       await sweepPaymentEvents();

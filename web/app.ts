@@ -30,6 +30,7 @@ import { userRoutes } from './routes/api/users.js';
 import { webhookEndpointRoutes } from './routes/api/webhook-endpoints.js';
 import { operationsRoutes } from './routes/operations.js';
 import { accountPageRoutes } from './routes/pages/account-pages.js';
+import { adminPageRoutes } from './routes/pages/admin-pages.js';
 import { checkoutLinkRoutes } from './routes/pages/checkout-links.js';
 import { pricingPageRoutes } from './routes/pages/pricing-pages.js';
 import { referralLandingRoutes } from './routes/pages/referral-landing.js';
@@ -118,6 +119,7 @@ export async function buildApp(core: Core, options: BuildAppOptions = {}): Promi
   await app.register(async (scope) => providerWebhookRoutes(scope, core));
   await app.register(async (scope) => sandboxPageRoutes(scope, core));
   await app.register(async (scope) => checkoutLinkRoutes(scope, core));
+  await app.register(async (scope) => adminPageRoutes(scope, core));
   await pricingPageRoutes(app, core);
   await signInPageRoutes(app, core);
   await accountPageRoutes(app, core);
