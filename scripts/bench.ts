@@ -8,6 +8,7 @@ import { benchTargets, provisionDatabase } from './bench/bench-targets.js';
 import { formatBotBench, runBotCommandBench } from './bench/bot-command-bench.js';
 import { runEntitlementCheckBench } from './bench/entitlement-check-bench.js';
 import { describeNoise, watchMachineLoad } from './bench/machine-load.js';
+import { formatPageBench, runPageBench } from './bench/page-bench.js';
 import {
   formatEntitlementCheck,
   formatSettings,
@@ -63,6 +64,10 @@ for (const target of benchTargets(options)) {
     if (options.only === undefined || options.only === 'signals') {
       result.signalFanout = await runSignalFanoutBench(spec, options.signals);
       console.log(formatSignalFanout(result.signalFanout));
+    }
+    if (options.only === undefined || options.only === 'pages') {
+      result.pages = await runPageBench(spec);
+      console.log(formatPageBench(result.pages));
     }
   } finally {
     await database.drop();

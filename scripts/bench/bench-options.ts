@@ -33,8 +33,8 @@ const benchOptionsSchema = z.object({
   BENCH_REDIS_URL: optionalUrl,
   /** A directory: the HTTP server child runs with --cpu-prof and writes its profile there. */
   BENCH_CPU_PROFILE_DIR: z.string().min(1).optional(),
-  /** Run only one bench: `check`, `ingest`, `bots`, `apikeys`, `signals` (fan-out) or `signalsapi` (GET /v1/signals). */
-  BENCH_ONLY: z.enum(['check', 'ingest', 'bots', 'apikeys', 'signals', 'signalsapi']).optional(),
+  /** Run only one bench: `check`, `ingest`, `bots`, `apikeys`, `signals` (fan-out), `signalsapi` (GET /v1/signals) or `pages`. */
+  BENCH_ONLY: z.enum(['check', 'ingest', 'bots', 'apikeys', 'signals', 'signalsapi', 'pages']).optional(),
   /** Bot bench: members reconciled in the background while commands are timed. */
   BENCH_BOT_MEMBERS: positiveInteger(10_000),
   /** Bot bench: the Discord rate limit the fake API enforces and the bot is configured with. */
@@ -61,7 +61,7 @@ export interface BenchOptions {
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
   cpuProfileDir: string | undefined;
-  only: 'check' | 'ingest' | 'bots' | 'apikeys' | 'signals' | 'signalsapi' | undefined;
+  only: 'check' | 'ingest' | 'bots' | 'apikeys' | 'signals' | 'signalsapi' | 'pages' | undefined;
   bots: { members: number; rateLimit: number; iterations: number; windowSeconds: number };
   signals: { recipients: number; limit: number; windowSeconds: number };
 }

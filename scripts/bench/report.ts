@@ -12,6 +12,7 @@ import {
   type RunFigures,
 } from './entitlement-check-bench.js';
 import type { MachineLoad } from './machine-load.js';
+import type { PageBenchFigures } from './page-bench.js';
 import type { SignalFanoutFigures } from './signal-fanout-bench.js';
 import type { SignalsApiBenchFigures } from './signals-api-bench.js';
 import { ingestTargets, type WebhookIngestFigures } from './webhook-ingest-bench.js';
@@ -24,6 +25,7 @@ export interface TargetResult {
   apiKeys?: ApiKeyBenchFigures;
   signalFanout?: SignalFanoutFigures;
   signalsApi?: SignalsApiBenchFigures;
+  pages?: PageBenchFigures;
 }
 
 const whole = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
@@ -126,7 +128,7 @@ export function writeJsonReport(
       ingest_concurrency: options.ingestConcurrency,
     },
     targets: results.map(
-      ({ target, entitlementCheck, webhookIngest, botCommands, apiKeys, signalFanout, signalsApi }) => ({
+      ({ target, entitlementCheck, webhookIngest, botCommands, apiKeys, signalFanout, signalsApi, pages }) => ({
         name: target.name,
         description: target.description,
         entitlement_check: entitlementCheck && {
@@ -153,6 +155,7 @@ export function writeJsonReport(
         api_keys: apiKeys,
         signal_fanout: signalFanout,
         signals_api: signalsApi,
+        pages,
       }),
     ),
   };
