@@ -120,6 +120,29 @@ describe('conversion funnel', () => {
     expect(Number(after[0]!.count) - Number(before[0]!.count)).toBe(3);
   });
 
+  it('showing the web pricing page counts a pricing view on the web, once a day for a signed-in member', async () => {
+    const count = async () =>
+      Number(
+        (
+          await harness.core.db
+            .select({ count: sql<string>`count(*)` })
+            .from(funnelEvents)
+            .where(eq(funnelEvents.event, 'pricing_viewed'))
+        )[0]!.count,
+      );
+    const before = await count();
+    expect((await harness.app.inject({ method: 'GET', url: '/pricing' })).statusCode).toBe(200);
+    expect(await count()).toBe(before + 1);
+    const member = (await harness.createUser({ email: 'funnel-pricing@example.com' })).id;
+    const { token } = await harness.core.webSessions.create(member, 'email');
+    for (let view = 0; view < 2; view += 1)
+      expect(
+        (await harness.app.inject({ method: 'GET', url: '/pricing', headers: { cookie: `session=${token}` } }))
+          .statusCode,
+      ).toBe(200);
+    expect(await eventsOf(member)).toEqual([{ event: 'pricing_viewed', platform: 'web', planId: null }]);
+  });
+
   it('funnel rows cannot be changed or deleted: the database refuses', async () => {
     await expect(harness.core.db.delete(funnelEvents)).rejects.toThrow();
     await expect(harness.core.db.update(funnelEvents).set({ platform: 'web' })).rejects.toThrow();

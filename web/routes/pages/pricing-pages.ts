@@ -69,8 +69,10 @@ export async function pricingPageRoutes(app: FastifyInstance, core: Core) {
   }
 
   for (const path of ['/', '/pricing'])
-    typed.get(path, { schema: { hide: true, querystring: pricingQuery } }, (request, reply) =>
-      showPricing(
+    typed.get(path, { schema: { hide: true, querystring: pricingQuery } }, async (request, reply) => {
+      // The web's first funnel stage (a signed-in member counts once a day; never fails the page).
+      await core.funnel.recordView({ event: 'pricing_viewed', platform: 'web', userId: request.webMember?.userId });
+      return showPricing(
         request,
         reply,
         request.query.interval,
@@ -78,8 +80,8 @@ export async function pricingPageRoutes(app: FastifyInstance, core: Core) {
         request.query.checkout === 'canceled'
           ? { kind: 'warning', text: 'Checkout canceled: nothing was charged.' }
           : undefined,
-      ),
-    );
+      );
+    });
 
   typed.post('/checkout', { schema: { hide: true, body: buyBody }, config: { csrf: true } }, async (request, reply) => {
     const { plan_id: planId, interval, code } = request.body;
