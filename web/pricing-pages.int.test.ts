@@ -109,6 +109,31 @@ describe('buying on the web', () => {
     expect(row).toMatchObject({ planId: 'pro', status: 'open', provider: 'sandbox' });
   });
 
+  it('add-ons ticked on the pricing page ride along in the same checkout', async () => {
+    const { browser, userId } = await signedInBrowser();
+    const page = await browser.get('/pricing');
+    expect(page.body).toContain('<input type="checkbox" name="addon" value="addon_seat">');
+    const body = new URLSearchParams([
+      ['_csrf', browser.csrfToken!],
+      ['plan_id', 'core'],
+      ['interval', 'month'],
+      ['addon', 'addon_seat'],
+      ['addon', 'addon_backfill'],
+    ]);
+    const buy = await test.app.inject({
+      method: 'POST',
+      url: '/checkout',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        cookie: [...browser.cookies].map(([name, value]) => `${name}=${encodeURIComponent(value)}`).join('; '),
+      },
+      payload: body.toString(),
+    });
+    expect(buy.statusCode, buy.body).toBe(303);
+    const [row] = await test.core.db.select().from(checkoutSessions).where(eq(checkoutSessions.userId, userId));
+    expect(row!.lineItems.map((line) => line.planId)).toEqual(['core', 'addon_seat', 'addon_backfill']);
+  });
+
   it('a refused checkout (unknown code) is a readable page with its code, not JSON', async () => {
     const { browser } = await signedInBrowser();
     await browser.get('/pricing');

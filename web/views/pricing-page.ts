@@ -98,18 +98,30 @@ ${quotaRows}${featureRows}</tbody>
 </div>`;
 }
 
-function addonList(addons: PlanWithPrices[], currency: string): SafeHtml {
+/**
+ * Add-ons stack on the plan being bought: a checkbox each (inside the buy form) for those
+ * priced at the chosen interval; the others are listed with what they cost.
+ */
+function addonList(addons: PlanWithPrices[], interval: PricingInterval, currency: string): SafeHtml {
   if (addons.length === 0) return html``;
   const items = addons.map((addon) => {
-    const price = addon.prices.find((each) => each.active && each.currency === currency);
+    const atInterval = priceOf(addon, interval, currency);
+    const anyPrice = atInterval ?? addon.prices.find((each) => each.active && each.currency === currency);
+    const price = anyPrice
+      ? html`<strong>${formatMoney(anyPrice.amountMinor, currency)}</strong> per ${anyPrice.interval === 'one_time' ? 'purchase' : anyPrice.interval}`
+      : '';
+    const choice = atInterval
+      ? html`<label class="addon-choice"><input type="checkbox" name="addon" value="${addon.id}"> Add ${addon.name}</label>`
+      : html`<p class="muted">Not offered ${interval === 'year' ? 'annually' : 'monthly'}.</p>`;
     return html`<div class="card">
 <h3>${addon.name}</h3>
 <p>${addon.description}</p>
-${price ? html`<p><strong>${formatMoney(price.amountMinor, currency)}</strong> per ${price.interval === 'one_time' ? 'purchase' : price.interval}</p>` : ''}
+<p>${price}</p>
+${choice}
 </div>`;
   });
   return html`<h2>Add-ons</h2>
-<p class="muted">Add-ons stack on a paid plan; ask the bot to add one to your subscription.</p>
+<p class="muted">Add-ons stack on the plan you buy: tick them before pressing its buy button.</p>
 <div class="addons">${items}</div>`;
 }
 
@@ -159,7 +171,8 @@ ${input.notice ? html`<p class="notice ${input.notice.kind}" role="status">${inp
 <div class="plans">
 ${tiers.map((plan) => planCard(plan, input))}
 </div>
-<div class="card narrow">
+${addonList(addons, input.interval, input.currency)}
+<div class="card narrow code-field">
 <label for="buy-code">Promo or referral code (optional)</label>
 <input id="buy-code" name="code" type="text" autocomplete="off" maxlength="64" value="${input.prefilledCode ?? ''}">
 <p class="muted">Applied to the plan you buy next.${input.viewer.member ? '' : ' You will be asked to sign in first.'}</p>
@@ -167,7 +180,6 @@ ${tiers.map((plan) => planCard(plan, input))}
 </form>
 <p class="payment-methods">Payment methods: ${input.paymentMethods.join(', ')}.</p>
 ${comparisonTable(tiers)}
-${addonList(addons, input.currency)}
 ${salesPlans.map((plan) => contactSalesForm(plan, input.viewer))}`,
   });
 }

@@ -20,6 +20,8 @@ const buyBody = z
     plan_id: z.string().trim().min(1).max(40),
     interval: z.enum(['month', 'year']).catch('month').default('month'),
     code: z.string().trim().max(64).optional(),
+    /** Ticked add-on checkboxes: one value, or several (form bodies repeat the name). */
+    addon: z.union([z.string().max(40), z.array(z.string().max(40)).max(20)]).optional(),
   })
   .passthrough();
 
@@ -85,6 +87,7 @@ export async function pricingPageRoutes(app: FastifyInstance, core: Core) {
 
   typed.post('/checkout', { schema: { hide: true, body: buyBody }, config: { csrf: true } }, async (request, reply) => {
     const { plan_id: planId, interval, code } = request.body;
+    const addons = [request.body.addon ?? []].flat().map((addonId) => ({ planId: addonId, quantity: 1 }));
     const member = request.webMember;
     if (!member) return redirectToSignIn(core, reply, `/pricing?interval=${interval}`);
     try {
@@ -95,6 +98,7 @@ export async function pricingPageRoutes(app: FastifyInstance, core: Core) {
         userId: member.userId,
         planId,
         interval,
+        addons,
         ...(redeemed?.kind === 'promo' ? { promoCode: redeemed.code } : { referralCode: redeemed?.code }),
         source: 'web',
       });
