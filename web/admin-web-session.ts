@@ -35,6 +35,9 @@ export function clearAdminCookie(core: Core, reply: FastifyReply) {
 /** Every admin form checks the CSRF token whatever its content type (the page foundation reads this). */
 export const csrfAlways = { csrf: true };
 
+/** Pages, not API: kept out of the OpenAPI document. */
+export const hiddenFromDocs = { hide: true };
+
 export const adminPaths = {
   signIn: '/admin/sign-in',
   signInLink: '/admin/sign-in/link',

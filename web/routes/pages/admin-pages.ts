@@ -5,7 +5,13 @@ import { isAppError } from '../../../core/errors.js';
 import { billingPagesFlag } from '../../../core/feature-flags/feature-flags.js';
 import { rolloutModes } from '../../../core/feature-flags/rollout.js';
 import type { Core } from '../../../core/index.js';
-import { adminPaths, csrfAlways, installAdminSession, requireAdminPage } from '../../admin-web-session.js';
+import {
+  adminPaths,
+  csrfAlways,
+  hiddenFromDocs,
+  installAdminSession,
+  requireAdminPage,
+} from '../../admin-web-session.js';
 import { renderDashboardPage } from '../../views/admin/dashboard-page.js';
 import { renderInboxPage } from '../../views/admin/inbox-page.js';
 import { renderRolloutPage } from '../../views/admin/rollout-page.js';
@@ -36,9 +42,11 @@ export async function adminPageRoutes(app: FastifyInstance, core: Core) {
   const guard = requireAdminPage(core);
   const actorOf = (request: { adminSession: { actor: string } | null }) => request.adminSession!.actor;
 
-  app.get('/admin', { preHandler: guard }, async (_request, reply) => reply.redirect(adminPaths.dashboard, 303));
+  app.get('/admin', { schema: hiddenFromDocs, preHandler: guard }, async (_request, reply) =>
+    reply.redirect(adminPaths.dashboard, 303),
+  );
 
-  app.get(adminPaths.dashboard, { preHandler: guard }, async (request, reply) => {
+  app.get(adminPaths.dashboard, { schema: hiddenFromDocs, preHandler: guard }, async (request, reply) => {
     const selection = dashboardQuery.parse(request.query ?? {});
     let period: ReturnType<typeof dashboardPeriod>;
     try {
@@ -66,7 +74,7 @@ export async function adminPageRoutes(app: FastifyInstance, core: Core) {
     );
   }
 
-  app.get(adminPaths.inbox, { preHandler: guard }, async (request, reply) => {
+  app.get(adminPaths.inbox, { schema: hiddenFromDocs, preHandler: guard }, async (request, reply) => {
     const replayed = z.object({ replayed: z.uuid().optional().catch(undefined) }).parse(request.query ?? {}).replayed;
     return inbox(reply, actorOf(request), replayed);
   });
@@ -74,7 +82,7 @@ export async function adminPageRoutes(app: FastifyInstance, core: Core) {
   // The same replay as `npm run script replay-webhook` and POST /admin/webhooks/:id/replay, audited as this admin.
   app.post(
     `${adminPaths.inbox}/:event_id/replay`,
-    { preHandler: guard, config: csrfAlways },
+    { schema: hiddenFromDocs, preHandler: guard, config: csrfAlways },
     async (request, reply) => {
       const { event_id: eventId } = z.object({ event_id: z.uuid() }).parse(request.params);
       await core.paymentEvents.replay(eventId, actorOf(request));
@@ -82,7 +90,7 @@ export async function adminPageRoutes(app: FastifyInstance, core: Core) {
     },
   );
 
-  app.get(adminPaths.rollout, { preHandler: guard }, async (request, reply) => {
+  app.get(adminPaths.rollout, { schema: hiddenFromDocs, preHandler: guard }, async (request, reply) => {
     const saved = (request.query as Record<string, unknown> | undefined)?.saved === '1';
     const flag = await core.featureFlags.get(billingPagesFlag);
     return sendPage(
@@ -91,33 +99,37 @@ export async function adminPageRoutes(app: FastifyInstance, core: Core) {
     );
   });
 
-  app.post(adminPaths.rollout, { preHandler: guard, config: csrfAlways }, async (request, reply) => {
-    const parsed = rolloutForm.safeParse(request.body ?? {});
-    try {
-      if (!parsed.success) throw new Error('mode missing');
-      await core.featureFlags.set(
-        billingPagesFlag,
-        {
-          mode: parsed.data.mode,
-          percentage: parsed.data.percentage,
-          allowList: parsed.data.allow_list.split(/[\s,]+/).filter(Boolean),
-        },
-        actorOf(request),
-      );
-      return reply.redirect(`${adminPaths.rollout}?saved=1`, 303);
-    } catch (error) {
-      if (parsed.success && !isAppError(error)) throw error;
-      const flag = await core.featureFlags.get(billingPagesFlag);
-      return sendPage(
-        reply,
-        renderRolloutPage({
-          flag,
-          error: isAppError(error) ? error.message : 'Choose a mode.',
-          actor: actorOf(request),
-          csrfToken: reply.generateCsrf(),
-        }),
-        400,
-      );
-    }
-  });
+  app.post(
+    adminPaths.rollout,
+    { schema: hiddenFromDocs, preHandler: guard, config: csrfAlways },
+    async (request, reply) => {
+      const parsed = rolloutForm.safeParse(request.body ?? {});
+      try {
+        if (!parsed.success) throw new Error('mode missing');
+        await core.featureFlags.set(
+          billingPagesFlag,
+          {
+            mode: parsed.data.mode,
+            percentage: parsed.data.percentage,
+            allowList: parsed.data.allow_list.split(/[\s,]+/).filter(Boolean),
+          },
+          actorOf(request),
+        );
+        return reply.redirect(`${adminPaths.rollout}?saved=1`, 303);
+      } catch (error) {
+        if (parsed.success && !isAppError(error)) throw error;
+        const flag = await core.featureFlags.get(billingPagesFlag);
+        return sendPage(
+          reply,
+          renderRolloutPage({
+            flag,
+            error: isAppError(error) ? error.message : 'Choose a mode.',
+            actor: actorOf(request),
+            csrfToken: reply.generateCsrf(),
+          }),
+          400,
+        );
+      }
+    },
+  );
 }

@@ -3,7 +3,14 @@ import QRCode from 'qrcode';
 import { z } from 'zod';
 import { isAppError } from '../../../core/errors.js';
 import type { Core } from '../../../core/index.js';
-import { adminPaths, clearAdminCookie, csrfAlways, readAdminSession, setAdminCookie } from '../../admin-web-session.js';
+import {
+  adminPaths,
+  clearAdminCookie,
+  csrfAlways,
+  hiddenFromDocs,
+  readAdminSession,
+  setAdminCookie,
+} from '../../admin-web-session.js';
 import {
   renderAdminEnrolPage,
   renderAdminLinkPage,
@@ -33,11 +40,11 @@ const codeForm = z.object({ code: z.string().max(64).catch('') });
  * by the page foundation for every form post).
  */
 export async function adminSignInPageRoutes(app: FastifyInstance, core: Core) {
-  app.get(adminPaths.signIn, async (_request, reply) =>
+  app.get(adminPaths.signIn, { schema: hiddenFromDocs }, async (_request, reply) =>
     sendPage(reply, renderAdminSignInPage({ csrfToken: reply.generateCsrf() })),
   );
 
-  app.post(adminPaths.signIn, { config: csrfAlways }, async (request, reply) => {
+  app.post(adminPaths.signIn, { schema: hiddenFromDocs, config: csrfAlways }, async (request, reply) => {
     const form = keyForm.parse(request.body ?? {});
     try {
       const { token } = await core.adminWeb.signInWithAdminKey(form.admin_key, request.ip);
@@ -53,12 +60,12 @@ export async function adminSignInPageRoutes(app: FastifyInstance, core: Core) {
     }
   });
 
-  app.get(adminPaths.signInLink, async (request, reply) => {
+  app.get(adminPaths.signInLink, { schema: hiddenFromDocs }, async (request, reply) => {
     const token = linkForm.parse(request.query ?? {}).token;
     return sendPage(reply, renderAdminLinkPage({ csrfToken: reply.generateCsrf(), token }));
   });
 
-  app.post(adminPaths.signInLink, { config: csrfAlways }, async (request, reply) => {
+  app.post(adminPaths.signInLink, { schema: hiddenFromDocs, config: csrfAlways }, async (request, reply) => {
     const form = linkForm.parse(request.body ?? {});
     try {
       const { token } = await core.adminWeb.signInWithLink(form.token);
@@ -90,14 +97,14 @@ export async function adminSignInPageRoutes(app: FastifyInstance, core: Core) {
     return sendPage(reply, renderAdminEnrolPage({ csrfToken, actor, secret: enrolment.secret, qrSvg, error }), status);
   }
 
-  app.get(adminPaths.twoFactor, async (request, reply) => {
+  app.get(adminPaths.twoFactor, { schema: hiddenFromDocs }, async (request, reply) => {
     const session = await readAdminSession(core, request);
     if (!session) return reply.redirect(adminPaths.signIn, 303);
     if (session.secondFactorDone) return reply.redirect(adminPaths.dashboard, 303);
     return twoFactorPage(reply, session.actor);
   });
 
-  app.post(adminPaths.twoFactor, { config: csrfAlways }, async (request, reply) => {
+  app.post(adminPaths.twoFactor, { schema: hiddenFromDocs, config: csrfAlways }, async (request, reply) => {
     const session = await readAdminSession(core, request);
     if (!session) return reply.redirect(adminPaths.signIn, 303);
     try {
@@ -109,7 +116,7 @@ export async function adminSignInPageRoutes(app: FastifyInstance, core: Core) {
     }
   });
 
-  app.post(adminPaths.twoFactorEnrol, { config: csrfAlways }, async (request, reply) => {
+  app.post(adminPaths.twoFactorEnrol, { schema: hiddenFromDocs, config: csrfAlways }, async (request, reply) => {
     const session = await readAdminSession(core, request);
     if (!session) return reply.redirect(adminPaths.signIn, 303);
     try {
@@ -121,7 +128,7 @@ export async function adminSignInPageRoutes(app: FastifyInstance, core: Core) {
     }
   });
 
-  app.post(adminPaths.signOut, { config: csrfAlways }, async (request, reply) => {
+  app.post(adminPaths.signOut, { schema: hiddenFromDocs, config: csrfAlways }, async (request, reply) => {
     const session = await readAdminSession(core, request);
     if (session) await core.adminWeb.signOut(session);
     clearAdminCookie(core, reply);
