@@ -1,16 +1,10 @@
 import { eq } from 'drizzle-orm';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { checkoutSessions } from '../db/schema/index.js';
 import { type BrowserHarness, startBrowserHarness } from './testing/browser-harness.js';
+import { buyProOnPricingPage, planOnBillingPage } from './testing/browser-purchase.js';
 import { signInWithBotLink } from './testing/browser-sign-in.js';
 import { describeInBrowser } from './testing/chromium.js';
-
-/** The plan the billing page names: the <dd> after "Plan". */
-const planOnBillingPage = async (page: Page) => {
-  await page.goto('/account/billing');
-  return (await page.locator('dt:text-is("Plan") + dd').textContent())?.trim();
-};
 
 describeInBrowser('a member buys Pro in the browser', () => {
   let harness: BrowserHarness;
@@ -24,13 +18,7 @@ describeInBrowser('a member buys Pro in the browser', () => {
     await signInWithBotLink(harness, page);
     expect(await planOnBillingPage(page)).toBe('Free');
 
-    await page.goto('/pricing');
-    await page.getByRole('button', { name: /^Buy Pro\b/ }).click();
-    await page.waitForURL(/\/sandbox\/checkout\/sbx_cs_/);
-    await page.getByRole('button', { name: 'Pay' }).click();
-    await page.waitForLoadState();
-    await harness.test.drain();
-
+    await buyProOnPricingPage(harness, page);
     expect(await planOnBillingPage(page)).toBe('Pro');
     expect(harness.outsideRequests).toEqual([]);
   });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type BrowserHarness, startBrowserHarness } from './testing/browser-harness.js';
+import { planOnBillingPage } from './testing/browser-purchase.js';
 import { signInWithBotLink } from './testing/browser-sign-in.js';
 import { describeInBrowser } from './testing/chromium.js';
 
@@ -31,12 +32,8 @@ describeInBrowser('who may open which page', () => {
     );
     const freePage = await harness.openPage();
     await signInWithBotLink(harness, freePage);
-    const planOn = async (page: typeof proPage) => {
-      await page.goto('/account/billing');
-      return (await page.locator('dt:text-is("Plan") + dd').textContent())?.trim();
-    };
-    expect(await planOn(proPage)).toBe('Pro');
-    expect(await planOn(freePage)).toBe('Free');
+    expect(await planOnBillingPage(proPage)).toBe('Pro');
+    expect(await planOnBillingPage(freePage)).toBe('Free');
   });
 
   it('a signed-out visitor opening the billing page is sent to sign in', async () => {

@@ -155,9 +155,10 @@ describeInBrowser('every page in a browser', () => {
       const page = await harness.openPage();
       const problemsBefore = harness.pageProblems.length;
       await visit.open(page, harness);
+      // Before the checks: a picture of a page that fails one shows what failed.
+      if (visit.screenshot) await screenshot(page, visit.screenshot, { phone: true });
       await expectAccessible(page);
       await expectNoHorizontalScroll(page);
-      if (visit.screenshot) await screenshot(page, visit.screenshot, { phone: true });
       expect(harness.pageProblems.slice(problemsBefore)).toEqual([]);
       expect(harness.outsideRequests).toEqual([]);
     });
