@@ -203,7 +203,7 @@ export const commandDefinitions: readonly CommandDefinition[] = [
         description: 'Webhook events that failed; replay one',
         arguments: [argument('replay', 'Event id to replay')],
       },
+      { name: 'weblogin', description: 'A one-time sign-in link to the admin pages', arguments: [] },
     ],
   },
 ];
-      { name: 'weblogin', description: 'A one-time sign-in link to the admin pages', arguments: [] },

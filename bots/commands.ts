@@ -62,9 +62,9 @@ const adminHandlers: Record<string, CommandHandler> = {
   signalchannel: adminSignalChannel,
   promo: adminPromo,
   deadletters: adminDeadLetters,
+  weblogin: adminWebLogin,
 };
 
-  weblogin: adminWebLogin,
 const notModerator = privateReply('This command is for moderators. (not_moderator)');
 
 /**

@@ -288,7 +288,6 @@ export function createCheckoutService(deps: {
             expiresAt: session.expiresAt,
           })
           .where(eq(checkoutSessions.id, checkoutId));
-        return {
         await recordFunnelEvent(db, {
           event: 'checkout_opened',
           // A retried row keeps the platform it was first asked from.
@@ -298,6 +297,7 @@ export function createCheckoutService(deps: {
           businessKey: checkoutFunnelKey('checkout_opened', checkoutId),
           occurredAt: clock.now(),
         });
+        return {
           session_id: checkoutId,
           url: session.url,
           provider: providerName,
