@@ -51,11 +51,11 @@ import { createReferralService } from './referrals/referral-service.js';
 import { createSalesContactService } from './sales/sales-contact-service.js';
 import { createSignalService } from './signals/signal-service.js';
 import { createUpgradeLink } from './signals/upgrade-link.js';
+import { createWebSessionService } from './web-sessions/web-session-service.js';
 import { createWebhookIngest, processPaymentEventJob } from './webhooks/ingest-webhook.js';
 import { createPaymentEventAdmin } from './webhooks/payment-event-admin.js';
 import { createPaymentEventProcessor } from './webhooks/process-payment-event.js';
 import { createPaymentEventSweeper } from './webhooks/sweep-payment-events.js';
-import { createWebSessionService } from './web-sessions/web-session-service.js';
 
 export interface CoreDependencies {
   config: Config;
