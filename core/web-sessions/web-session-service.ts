@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, or } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { users, webSessions } from '../../db/schema/index.js';
 import { hashOpaqueToken, newOpaqueToken } from '../auth/opaque-tokens.js';
@@ -68,12 +68,19 @@ export function createWebSessionService(deps: { db: Database; clock: Clock }) {
         .where(and(eq(webSessions.id, sessionId), isNull(webSessions.revokedAt)));
     },
 
-    /** Signs every browser of the member out; returns how many sessions were still open. */
+    /**
+     * Signs every browser of the member out, including those signed in as an account /link
+     * later folded into this one; returns how many sessions were still open.
+     */
     async revokeAll(userId: string): Promise<number> {
+      const accounts = db
+        .select({ id: users.id })
+        .from(users)
+        .where(or(eq(users.id, userId), eq(users.mergedIntoUserId, userId)));
       const revoked = await db
         .update(webSessions)
         .set({ revokedAt: clock.now() })
-        .where(and(eq(webSessions.userId, userId), isNull(webSessions.revokedAt)))
+        .where(and(inArray(webSessions.userId, accounts), isNull(webSessions.revokedAt)))
         .returning({ id: webSessions.id });
       return revoked.length;
     },
