@@ -134,6 +134,15 @@ describe('buying on the web', () => {
     expect(row!.lineItems.map((line) => line.planId)).toEqual(['core', 'addon_seat', 'addon_backfill']);
   });
 
+  it('a buy form without a plan is answered with a page, not the API’s JSON', async () => {
+    const { browser } = await signedInBrowser();
+    await browser.get('/pricing');
+    const buy = await browser.post('/checkout', { interval: 'month' });
+    expect(buy.statusCode).toBe(400);
+    expect(buy.headers['content-type']).toContain('text/html');
+    expect(buy.body).toContain('invalid_request');
+  });
+
   it('a refused checkout (unknown code) is a readable page with its code, not JSON', async () => {
     const { browser } = await signedInBrowser();
     await browser.get('/pricing');

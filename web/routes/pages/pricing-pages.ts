@@ -85,29 +85,46 @@ export async function pricingPageRoutes(app: FastifyInstance, core: Core) {
       );
     });
 
-  typed.post('/checkout', { schema: { hide: true, body: buyBody }, config: { csrf: true } }, async (request, reply) => {
-    const { plan_id: planId, interval, code } = request.body;
-    const addons = [request.body.addon ?? []].flat().map((addonId) => ({ planId: addonId, quantity: 1 }));
-    const member = request.webMember;
-    if (!member) return redirectToSignIn(core, reply, `/pricing?interval=${interval}`);
-    try {
-      const redeemed = code
-        ? await core.referrals.redeem(member.userId, code)
-        : await core.referrals.pendingCode(member.userId);
-      const checkout = await core.checkout.createCheckout({
-        userId: member.userId,
-        planId,
-        interval,
-        addons,
-        ...(redeemed?.kind === 'promo' ? { promoCode: redeemed.code } : { referralCode: redeemed?.code }),
-        source: 'web',
-      });
-      if (redeemed) await core.referrals.clearPendingCode(member.userId, redeemed.code);
-      return reply.redirect(checkout.url, 303);
-    } catch (error) {
-      return sendRefusalPage(request, reply, error, 'We could not start this checkout');
-    }
-  });
+  typed.post(
+    '/checkout',
+    // A form that does not parse (no plan chosen) is answered on a page, not with the API's JSON.
+    { schema: { hide: true, body: buyBody }, config: { csrf: true }, attachValidation: true },
+    async (request, reply) => {
+      if (request.validationError)
+        return sendHtml(
+          reply,
+          renderMessagePage({
+            title: 'Choose a plan',
+            message: 'Press the buy button of the plan you want.',
+            code: 'invalid_request',
+            viewer: viewerOf(request, reply),
+            extra: html`<p><a href="/pricing">Back to pricing</a></p>`,
+          }),
+          400,
+        );
+      const { plan_id: planId, interval, code } = request.body;
+      const addons = [request.body.addon ?? []].flat().map((addonId) => ({ planId: addonId, quantity: 1 }));
+      const member = request.webMember;
+      if (!member) return redirectToSignIn(core, reply, `/pricing?interval=${interval}`);
+      try {
+        const redeemed = code
+          ? await core.referrals.redeem(member.userId, code)
+          : await core.referrals.pendingCode(member.userId);
+        const checkout = await core.checkout.createCheckout({
+          userId: member.userId,
+          planId,
+          interval,
+          addons,
+          ...(redeemed?.kind === 'promo' ? { promoCode: redeemed.code } : { referralCode: redeemed?.code }),
+          source: 'web',
+        });
+        if (redeemed) await core.referrals.clearPendingCode(member.userId, redeemed.code);
+        return reply.redirect(checkout.url, 303);
+      } catch (error) {
+        return sendRefusalPage(request, reply, error, 'We could not start this checkout');
+      }
+    },
+  );
 
   typed.post(
     '/contact-sales',
