@@ -18,8 +18,8 @@ interface PageVisit {
   name: string;
   /** Brings the page to the state a person sees; fails if it does not load. */
   open(page: Page, harness: BrowserHarness): Promise<void>;
-  /** Screenshot file name for `npm run screenshots`; absent for pages the README does not show. */
-  screenshot?: string;
+  /** Pictured by `npm run screenshots` (desktop, and at 390 px with `phone`); absent for pages the README does not show. */
+  screenshot?: { name: string; phone?: boolean };
 }
 
 /** Loads `path` and fails unless it answers `status` (a page that errors is not a page to audit). */
@@ -32,7 +32,7 @@ const visits: PageVisit[] = [
   {
     name: 'the pricing page, signed out',
     open: (page) => load(page, '/pricing'),
-    screenshot: 'pricing',
+    screenshot: { name: 'pricing', phone: true },
   },
   {
     name: 'the pricing page of a signed-in Free member',
@@ -44,7 +44,7 @@ const visits: PageVisit[] = [
   {
     name: 'the sign-in page',
     open: (page) => load(page, '/sign-in'),
-    screenshot: 'sign-in',
+    screenshot: { name: 'sign-in' },
   },
   {
     name: 'the page a bot sign-in link opens',
@@ -55,17 +55,21 @@ const visits: PageVisit[] = [
     },
   },
   {
-    name: 'the billing page of a signed-in member',
+    name: 'the billing page of a signed-in Pro member',
     async open(page, harness) {
-      await signInWithBotLink(harness, page);
+      const { userId } = await signInWithBotLink(harness, page);
+      await harness.test.core.grants.grant(
+        { userId, planId: 'pro', days: 30, expiresAt: null, reason: 'test' },
+        'test',
+      );
       await load(page, '/account/billing');
     },
-    screenshot: 'account-billing',
+    screenshot: { name: 'account-billing', phone: true },
   },
   {
     name: 'the checkout success page',
     open: (page) => load(page, '/checkout/success'),
-    screenshot: 'checkout-success',
+    screenshot: { name: 'checkout-success' },
   },
   {
     name: 'the checkout canceled page',
@@ -78,7 +82,7 @@ const visits: PageVisit[] = [
       const { code } = await harness.test.core.referrals.codeFor(inviter.id);
       await load(page, `/r/${encodeURIComponent(code)}`);
     },
-    screenshot: 'referral-landing',
+    screenshot: { name: 'referral-landing' },
   },
   {
     name: 'the sandbox checkout page',
@@ -87,7 +91,7 @@ const visits: PageVisit[] = [
       await load(page, path);
       await page.getByRole('button', { name: 'Pay' }).waitFor();
     },
-    screenshot: 'sandbox-checkout',
+    screenshot: { name: 'sandbox-checkout' },
   },
   {
     name: 'the sandbox page after paying',
@@ -117,7 +121,7 @@ const visits: PageVisit[] = [
   {
     name: 'the admin dashboard',
     open: (page, harness) => signInAsAdmin(harness, page),
-    screenshot: 'admin-dashboard',
+    screenshot: { name: 'admin-dashboard' },
   },
   {
     name: 'the admin two-factor code page',
@@ -132,7 +136,7 @@ const visits: PageVisit[] = [
       await signInAsAdmin(harness, page);
       await load(page, '/admin/inbox');
     },
-    screenshot: 'admin-inbox',
+    screenshot: { name: 'admin-inbox' },
   },
   {
     name: 'the admin rollout page',
@@ -156,7 +160,7 @@ describeInBrowser('every page in a browser', () => {
       const problemsBefore = harness.pageProblems.length;
       await visit.open(page, harness);
       // Before the checks: a picture of a page that fails one shows what failed.
-      if (visit.screenshot) await screenshot(page, visit.screenshot, { phone: true });
+      if (visit.screenshot) await screenshot(page, visit.screenshot.name, { phone: visit.screenshot.phone ?? false });
       await expectAccessible(page);
       await expectNoHorizontalScroll(page);
       expect(harness.pageProblems.slice(problemsBefore)).toEqual([]);
