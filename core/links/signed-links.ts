@@ -180,7 +180,10 @@ export function createSignedLinks(deps: {
     /** GET /m/<token>: the provider's portal for the member in the token. */
     async openManage(token: string): Promise<{ url: string; userId: string }> {
       const claims = verifyToken(token, deps.secret, manageTokenSchema, clock.now());
-      const portal = await deps.subscriptions.portal({ userId: claims.u, returnUrl: `${deps.publicUrl}/account/billing` });
+      const portal = await deps.subscriptions.portal({
+        userId: claims.u,
+        returnUrl: `${deps.publicUrl}/account/billing`,
+      });
       return { url: portal.url, userId: claims.u };
     },
   };
