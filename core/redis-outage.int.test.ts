@@ -144,7 +144,8 @@ describe('when Redis dies under traffic', () => {
       for (let round = 0; !stopTraffic && round < 400; round += 1) {
         const reader = readers[round % readers.length]!;
         reads.push(await readEntitlements(reader.userId));
-        memberCalls.push(await callAsMember(bearer(key)));
+        // Every other round: at most 200 calls stay under Pro's 300 a minute on the test's still clock.
+        if (round % 2 === 0) memberCalls.push(await callAsMember(bearer(key)));
         await sleep(5);
       }
     })();
