@@ -1,11 +1,10 @@
 import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { calendarMonthOf } from '../../../core/billing/business-figures.js';
-import { badRequest } from '../../../core/errors.js';
 import type { Core } from '../../../core/index.js';
 import { edgeText } from '../../../core/validation/edge-text.js';
 import { adminActor } from '../../admin-auth.js';
+import { adminPeriodQuery, resolveAdminPeriod } from './admin-period.js';
 
 /** Revenue for moderators, and refunds they start. */
 export async function adminRevenueRoutes(app: FastifyInstance, core: Core, requireAdmin: preHandlerAsyncHookHandler) {
@@ -22,20 +21,10 @@ export async function adminRevenueRoutes(app: FastifyInstance, core: Core, requi
         description:
           'MRR and the active counts are as of now; new, churned and money over the period, which defaults to the current calendar month (UTC), as `/admin stats` shows. `from` is inclusive, `to` exclusive. Definitions: README, "Business figures".',
         security,
-        querystring: z.object({
-          from: z.iso.datetime({ offset: true }).optional(),
-          to: z.iso.datetime({ offset: true }).optional(),
-        }),
+        querystring: adminPeriodQuery,
       },
     },
-    async (request) => {
-      // The default is the calendar month `/admin stats` shows, so both answer alike.
-      // Given only `to`, the calendar month that ends there (or contains it).
-      const to = request.query.to ? new Date(request.query.to) : calendarMonthOf(core.clock.now()).to;
-      const from = request.query.from ? new Date(request.query.from) : calendarMonthOf(new Date(to.getTime() - 1)).from;
-      if (from >= to) throw badRequest('period_invalid', '`from` must be before `to`.');
-      return core.revenueReport({ from, to });
-    },
+    async (request) => core.revenueReport(resolveAdminPeriod(request.query, core.clock.now())),
   );
 
   typed.post(
