@@ -25,6 +25,8 @@ export const errorCodes = {
     'At start: another running process holds the embedded data directory (DATA_DIR/.lock names it); stop it or use it.',
   unauthorized: 'No credential, or one that is not valid.',
   forbidden: 'The credential is valid but may not use this route.',
+  member_pages_not_open:
+    'On a member page: the web pages are being rolled out and are not open to this member yet; the chat bots do the same.',
   csrf_token_invalid:
     'A form was posted without the page’s CSRF token (or with a stale one); reload the page and send the form again.',
   credential_kind_forbidden: 'This route takes another kind of credential (admin key, API key or access token).',

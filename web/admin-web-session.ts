@@ -47,6 +47,10 @@ export const adminPaths = {
   dashboard: '/admin/dashboard',
   inbox: '/admin/inbox',
   rollout: '/admin/rollout',
+  // /admin/plans and /admin/signals are the JSON API's, so the pages have their own paths.
+  plans: '/admin/catalog',
+  members: '/admin/members',
+  signals: '/admin/track-record',
 } as const;
 
 /** The session a request carries, whatever its stage (the two-factor pages need it half-done). */

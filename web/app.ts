@@ -32,6 +32,7 @@ import { operationsRoutes } from './routes/operations.js';
 import { accountPageRoutes } from './routes/pages/account-pages.js';
 import { adminPageRoutes } from './routes/pages/admin-pages.js';
 import { checkoutLinkRoutes } from './routes/pages/checkout-links.js';
+import { memberFeaturePageRoutes } from './routes/pages/member-feature-pages.js';
 import { pricingPageRoutes } from './routes/pages/pricing-pages.js';
 import { referralLandingRoutes } from './routes/pages/referral-landing.js';
 import { sandboxPageRoutes } from './routes/pages/sandbox-pages.js';
@@ -123,6 +124,7 @@ export async function buildApp(core: Core, options: BuildAppOptions = {}): Promi
   await pricingPageRoutes(app, core);
   await signInPageRoutes(app, core);
   await accountPageRoutes(app, core);
+  await memberFeaturePageRoutes(app, core);
   await referralLandingRoutes(app, core);
   await operationsRoutes(app, core);
   await planRoutes(app, core);

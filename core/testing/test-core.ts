@@ -23,6 +23,8 @@ export interface TestApp {
   postSandboxWebhook(body: string): Promise<LightMyRequestResponse>;
   /** Runs queued jobs until nothing is ready (delayed retries excluded). */
   drain(): Promise<void>;
+  /** Turns the member pages' rollout flag on for everyone (it starts off, as in production). */
+  openMemberPages(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -86,6 +88,9 @@ export async function createTestApp(
     async drain() {
       // A job may enqueue more jobs (event -> entitlements.changed): settle until quiet.
       for (let round = 0; round < 5; round += 1) await core.queue.idle();
+    },
+    async openMemberPages() {
+      await core.featureFlags.set('billing_pages', { mode: 'on', allowList: [], percentage: 0 }, 'test');
     },
     async close() {
       await app.close();

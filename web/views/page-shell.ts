@@ -15,7 +15,7 @@ export interface PageInput {
   /** Files of web/static this page runs (deferred, same origin: the CSP allows nothing else). */
   scripts?: string[] | undefined;
   /** Which nav entry is this page. */
-  current?: 'pricing' | 'account' | 'sign-in' | undefined;
+  current?: 'pricing' | 'signals' | 'account' | 'sign-in' | undefined;
   /** Public pages (pricing, referral landing) may be indexed; personal ones never. */
   indexable?: boolean | undefined;
 }
@@ -30,7 +30,8 @@ function navLink(href: string, label: string, current: boolean) {
 function header(input: PageInput) {
   const viewer = input.viewer;
   const account = viewer?.member
-    ? html`${navLink('/account/billing', 'Account', input.current === 'account')}
+    ? html`${navLink('/signals', 'Signals', input.current === 'signals')}
+${navLink('/account/billing', 'Account', input.current === 'account')}
 <form method="post" action="/sign-out" class="inline-form">${csrfField(viewer.csrfToken)}<button type="submit" class="link-button">Sign out</button></form>`
     : viewer
       ? navLink('/sign-in', 'Sign in', input.current === 'sign-in')

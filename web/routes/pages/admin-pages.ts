@@ -15,7 +15,10 @@ import {
 import { renderDashboardPage } from '../../views/admin/dashboard-page.js';
 import { renderInboxPage } from '../../views/admin/inbox-page.js';
 import { renderRolloutPage } from '../../views/admin/rollout-page.js';
+import { adminMemberPageRoutes } from './admin-member-pages.js';
+import { adminPlanPageRoutes } from './admin-plan-pages.js';
 import { adminSignInPageRoutes } from './admin-sign-in.js';
+import { adminSignalPageRoutes } from './admin-signal-pages.js';
 
 const sendPage = (reply: FastifyReply, page: string, status = 200) =>
   reply.status(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(page);
@@ -40,6 +43,9 @@ export async function adminPageRoutes(app: FastifyInstance, core: Core) {
   installAdminSession(app);
   await adminSignInPageRoutes(app, core);
   const guard = requireAdminPage(core);
+  await adminPlanPageRoutes(app, core);
+  await adminMemberPageRoutes(app, core);
+  await adminSignalPageRoutes(app, core);
   const actorOf = (request: { adminSession: { actor: string } | null }) => request.adminSession!.actor;
 
   app.get('/admin', { schema: hiddenFromDocs, preHandler: guard }, async (_request, reply) =>

@@ -1,10 +1,13 @@
 import { html, type SafeHtml } from '../escape-html.js';
 import { csrfField, renderPage } from '../page-shell.js';
 
-export type AdminSection = 'dashboard' | 'inbox' | 'rollout';
+export type AdminSection = 'dashboard' | 'plans' | 'members' | 'signals' | 'inbox' | 'rollout';
 
 const sections: Array<{ key: AdminSection; href: string; label: string }> = [
   { key: 'dashboard', href: '/admin/dashboard', label: 'Dashboard' },
+  { key: 'plans', href: '/admin/catalog', label: 'Plans' },
+  { key: 'members', href: '/admin/members', label: 'Members' },
+  { key: 'signals', href: '/admin/track-record', label: 'Signals' },
   { key: 'inbox', href: '/admin/inbox', label: 'Webhooks' },
   { key: 'rollout', href: '/admin/rollout', label: 'Billing pages rollout' },
 ];
