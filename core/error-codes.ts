@@ -41,6 +41,7 @@ export const errorCodes = {
   token_stale: "The member's plan changed since the access token was issued; refresh it.",
   refresh_token_reused: 'A spent refresh token was presented again, so the whole sign-in was revoked.',
   refresh_token_revoked: 'This sign-in was revoked; sign in again.',
+  email_invalid: 'On the sign-in page: the email field is empty or not an email address.',
   login_token_invalid: 'The sign-in link is not valid or was already used.',
   login_token_expired: 'The sign-in link has expired; ask for a new one.',
   idempotency_key_required: 'Send an Idempotency-Key header (or `idempotency_key`).',

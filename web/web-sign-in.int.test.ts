@@ -223,3 +223,43 @@ describe('referral landing', () => {
     expect(page.body).toContain('/pricing');
   });
 });
+
+describe('sign-in forms answer bad input with a page', () => {
+  async function expectPage(
+    response: { statusCode: number; headers: Record<string, unknown>; body: string },
+    code: string,
+  ) {
+    expect(response.statusCode).toBe(400);
+    expect(String(response.headers['content-type'])).toContain('text/html');
+    expect(response.body).toContain(code);
+    expect(response.body).not.toContain('"error"');
+  }
+
+  it('an email that is not an address, too long or missing is a 400 sign-in page saying so, with the field to try again', async () => {
+    const browser = createFormClient(test.app);
+    await browser.get('/sign-in');
+    const forms: Array<Record<string, string>> = [
+      { email: 'not-an-address' },
+      { email: `${'a'.repeat(400)}@example.com` },
+      {},
+    ];
+    for (const fields of forms) {
+      const page = await browser.post('/sign-in', fields);
+      await expectPage(page, 'email_invalid');
+      expect(page.body).toContain('name="email"');
+      expect(page.body).toContain('aria-invalid="true"');
+    }
+  });
+
+  it('a browser sign-in without a usable link token is a 400 page that leads to a new link', async () => {
+    const browser = createFormClient(test.app);
+    await browser.get('/sign-in');
+    for (const url of ['/login/browser', `/login/browser?login_token=${'x'.repeat(300)}`]) {
+      const page = await browser.post(url);
+      await expectPage(page, 'login_token_invalid');
+      expect(page.body).toContain('/sign-in');
+    }
+    const opened = await browser.get('/login');
+    await expectPage(opened, 'login_token_invalid');
+  });
+});

@@ -6,6 +6,8 @@ export function renderSignInPage(input: {
   viewer: PageViewer;
   communityUrl: string | undefined;
   sent?: boolean | undefined;
+  /** The form was not usable (no address, or not an address): said above the field. */
+  refusal?: { message: string; code: string } | undefined;
 }): string {
   const chat = input.communityUrl
     ? html`<a href="${input.communityUrl}">open the chat</a>`
@@ -25,7 +27,12 @@ ${
 <h2>Or get the link by email</h2>
 <form method="post" action="/sign-in">${csrfField(input.viewer.csrfToken)}
 <label for="sign-in-email">Email address</label>
-<input id="sign-in-email" name="email" type="email" autocomplete="email" required>
+${
+  input.refusal
+    ? html`<p class="notice error" id="sign-in-email-error" role="alert">${input.refusal.message} <small>(<code>${input.refusal.code}</code>)</small></p>
+<input id="sign-in-email" name="email" type="email" autocomplete="email" required aria-invalid="true" aria-describedby="sign-in-email-error">`
+    : html`<input id="sign-in-email" name="email" type="email" autocomplete="email" required>`
+}
 <p><button type="submit" class="button primary">Email me a sign-in link</button></p>
 </form>
 </section>`,

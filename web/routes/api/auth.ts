@@ -5,8 +5,8 @@ import { loginTargetSchema } from '../../../core/auth/login-links.js';
 import { isAppError } from '../../../core/errors.js';
 import type { Core } from '../../../core/index.js';
 import { edgeId } from '../../../core/validation/edge-text.js';
-import { renderLinkPage } from '../../views/link-page.js';
 import { renderLoginConfirmPage, renderLoginTokensPage } from '../../views/login-page.js';
+import { readLoginToken, sendUnusableLoginLink } from '../pages/login-link-token.js';
 import { viewerOf } from '../pages/page-replies.js';
 
 const tokenPairSchema = z.object({
@@ -44,10 +44,10 @@ export async function authRoutes(app: FastifyInstance, core: Core) {
     },
   );
 
-  const loginQuery = z.object({ login_token: edgeId(256) });
-
-  typed.get('/login', { schema: { hide: true, querystring: loginQuery } }, async (request, reply) => {
-    const query = `login_token=${encodeURIComponent(request.query.login_token)}`;
+  typed.get('/login', { schema: { hide: true } }, async (request, reply) => {
+    const token = readLoginToken(request);
+    if (!token) return sendUnusableLoginLink(request, reply);
+    const query = `login_token=${encodeURIComponent(token)}`;
     return reply
       .header('cache-control', 'no-store')
       .type('text/html; charset=utf-8')
@@ -60,26 +60,17 @@ export async function authRoutes(app: FastifyInstance, core: Core) {
       );
   });
 
-  typed.post(
-    '/login',
-    { schema: { hide: true, querystring: loginQuery }, config: { csrf: true } },
-    async (request, reply) => {
-      reply.header('cache-control', 'no-store').type('text/html; charset=utf-8');
-      try {
-        return reply.send(
-          renderLoginTokensPage(
-            await core.auth.exchangeLoginToken(request.query.login_token),
-            viewerOf(request, reply),
-          ),
-        );
-      } catch (error) {
-        if (!isAppError(error) || error.status >= 500) throw error;
-        return reply
-          .status(error.status)
-          .send(renderLinkPage({ title: 'This sign-in link does not work', message: error.message, code: error.code }));
-      }
-    },
-  );
+  typed.post('/login', { schema: { hide: true }, config: { csrf: true } }, async (request, reply) => {
+    const token = readLoginToken(request);
+    if (!token) return sendUnusableLoginLink(request, reply);
+    reply.header('cache-control', 'no-store').type('text/html; charset=utf-8');
+    try {
+      return reply.send(renderLoginTokensPage(await core.auth.exchangeLoginToken(token), viewerOf(request, reply)));
+    } catch (error) {
+      if (!isAppError(error) || error.status >= 500) throw error;
+      return sendUnusableLoginLink(request, reply, error);
+    }
+  });
 
   typed.post(
     '/v1/auth/token',

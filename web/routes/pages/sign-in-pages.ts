@@ -3,12 +3,21 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { isAppError } from '../../../core/errors.js';
 import type { Core } from '../../../core/index.js';
-import { edgeId } from '../../../core/validation/edge-text.js';
 import { renderMessagePage } from '../../views/message-page.js';
 import { renderSignInPage } from '../../views/sign-in-page.js';
 import { baseCookieOptions, clearSessionCookie, setSessionCookie } from '../../web-session.js';
+import { readLoginToken, sendUnusableLoginLink } from './login-link-token.js';
 import { safeReturnPath, sendHtml, viewerOf } from './page-replies.js';
 import { referralCookieName } from './referral-landing.js';
+
+const signInForm = z.object({
+  email: z
+    .string()
+    .trim()
+    .max(320)
+    .pipe(z.email())
+    .transform((email) => email.toLowerCase()),
+});
 
 /** Where a member who was sent to sign in (a buy button, the account page) goes back to. */
 export const returnToCookieName = 'return_to';
@@ -22,8 +31,6 @@ export function redirectToSignIn(core: Core, reply: FastifyReply, returnPath: st
   rememberReturnPath(core, reply, returnPath);
   return reply.redirect('/sign-in', 303);
 }
-
-const loginQuery = z.object({ login_token: edgeId(256) });
 
 /**
  * Browser sign-in: a one-time link (the bot's DM or an email) becomes a cookie session,
@@ -44,18 +51,29 @@ export async function signInPageRoutes(app: FastifyInstance, core: Core) {
   typed.post(
     '/sign-in',
     {
-      schema: { hide: true, body: z.object({ email: z.string().max(320) }).passthrough() },
+      schema: { hide: true },
       config: { csrf: true },
     },
     async (request, reply) => {
-      const email = z.email().safeParse(request.body.email.trim());
-      if (email.success) {
-        try {
-          await core.auth.requestLogin({ email: email.data.toLowerCase() });
-        } catch (error) {
-          // Over the limit looks the same as sent: the page never says whether an address is a member.
-          if (!isAppError(error) || error.code !== 'rate_limited') throw error;
-        }
+      const email = signInForm.safeParse(request.body ?? {});
+      if (!email.success)
+        return sendHtml(
+          reply,
+          renderSignInPage({
+            viewer: viewerOf(request, reply),
+            communityUrl: core.config.COMMUNITY_URL,
+            refusal: {
+              message: 'Enter the email address of your account, like name@example.com.',
+              code: 'email_invalid',
+            },
+          }),
+          400,
+        );
+      try {
+        await core.auth.requestLogin({ email: email.data.email });
+      } catch (error) {
+        // Over the limit looks the same as sent: the page never says whether an address is a member.
+        if (!isAppError(error) || error.code !== 'rate_limited') throw error;
       }
       return sendHtml(
         reply,
@@ -64,34 +82,23 @@ export async function signInPageRoutes(app: FastifyInstance, core: Core) {
     },
   );
 
-  typed.post(
-    '/login/browser',
-    { schema: { hide: true, querystring: loginQuery }, config: { csrf: true } },
-    async (request, reply) => {
-      let signedIn: { userId: string; channel: string };
-      try {
-        signedIn = await core.auth.consumeLoginLink(request.query.login_token);
-      } catch (error) {
-        if (!isAppError(error) || error.status >= 500) throw error;
-        return sendHtml(
-          reply,
-          renderMessagePage({
-            title: 'This sign-in link does not work',
-            message: `${error.message} Ask the bot (/login) or the sign-in page for a new link.`,
-            code: error.code,
-            viewer: viewerOf(request, reply),
-          }),
-          error.status,
-        );
-      }
-      const session = await core.webSessions.create(signedIn.userId, signedIn.channel);
-      setSessionCookie(core, reply, session.token, session.expiresAt);
-      await applyRememberedReferral(core, request, reply, signedIn.userId);
-      const returnPath = safeReturnPath(request.cookies[returnToCookieName]) ?? '/account/billing';
-      reply.clearCookie(returnToCookieName, baseCookieOptions(core));
-      return reply.redirect(returnPath, 303);
-    },
-  );
+  typed.post('/login/browser', { schema: { hide: true }, config: { csrf: true } }, async (request, reply) => {
+    const token = readLoginToken(request);
+    if (!token) return sendUnusableLoginLink(request, reply);
+    let signedIn: { userId: string; channel: string };
+    try {
+      signedIn = await core.auth.consumeLoginLink(token);
+    } catch (error) {
+      if (!isAppError(error) || error.status >= 500) throw error;
+      return sendUnusableLoginLink(request, reply, error);
+    }
+    const session = await core.webSessions.create(signedIn.userId, signedIn.channel);
+    setSessionCookie(core, reply, session.token, session.expiresAt);
+    await applyRememberedReferral(core, request, reply, signedIn.userId);
+    const returnPath = safeReturnPath(request.cookies[returnToCookieName]) ?? '/account/billing';
+    reply.clearCookie(returnToCookieName, baseCookieOptions(core));
+    return reply.redirect(returnPath, 303);
+  });
 
   typed.post('/sign-out', { schema: { hide: true }, config: { csrf: true } }, async (request, reply) => {
     if (request.webMember) await core.webSessions.revoke(request.webMember.sessionId);
