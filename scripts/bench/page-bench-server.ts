@@ -27,6 +27,8 @@ if (process.argv[2]) {
   );
   const { id: userId } = await core.users.findOrCreate({ email: 'bench-pages@example.com' }, 'bench');
   await core.grants.grant({ userId, planId: 'pro', days: 30, expiresAt: null, reason: 'bench' }, 'bench');
+  // The full billing page, not the summary members outside the rollout get.
+  await core.featureFlags.set('billing_pages', { mode: 'on', allowList: [], percentage: 0 }, 'bench');
   const session = await core.webSessions.create(userId, 'email');
   const port = await serveBenchApp(app, dispose);
   const ready: PageBenchReady = {
