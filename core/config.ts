@@ -93,6 +93,7 @@ const environmentVariables = z.object({
   VAULT_CONTRIBUTION_BPS: integer(1000).pipe(z.number().max(10_000)),
   ENTITLEMENT_CACHE_TTL_SECONDS: integer(300, 1),
   ENTITLEMENT_LOCAL_CACHE_TTL_MS: integer(5000, 0),
+  CATALOG_CACHE_TTL_MS: integer(5000, 0),
   BODY_LIMIT_BYTES: integer(1_048_576, 1024),
   /** A request (headers and body) must arrive whole within this, or the server answers 408 and closes (slow-loris). */
   REQUEST_TIMEOUT_MS: integer(15_000, 100),

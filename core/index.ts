@@ -99,7 +99,11 @@ export async function createCore(dependencies: CoreDependencies) {
       : createInProcessQueue({ logger }));
   const metrics = createMetrics();
 
-  const catalog = createCatalogService({ db, defaultCurrency: config.DEFAULT_CURRENCY });
+  const catalog = createCatalogService({
+    db,
+    defaultCurrency: config.DEFAULT_CURRENCY,
+    activePlansCacheMs: config.CATALOG_CACHE_TTL_MS,
+  });
   const users = createUserService({ db });
 
   // The sandbox answers through the same webhook route as real providers; web/ wires the delivery.

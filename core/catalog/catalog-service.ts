@@ -13,8 +13,30 @@ export type PlanWithPrices = PlanRow & { prices: PriceRow[] };
 const priceId = (planId: string, interval: string, currency: string, version: number) =>
   `${planId}_${interval}_${currency}_v${version}`;
 
-export function createCatalogService(deps: { db: Database; defaultCurrency: string }) {
+export function createCatalogService(deps: {
+  db: Database;
+  defaultCurrency: string;
+  /**
+   * How long this process reuses the list of active plans (pricing page, /tiers). Writes through
+   * this service clear it at once; another process sees a change within this time. Checkout
+   * never reads it: prices charged are always read fresh.
+   */
+  activePlansCacheMs?: number;
+}) {
   const { db, defaultCurrency } = deps;
+  const activePlansCacheMs = deps.activePlansCacheMs ?? 0;
+  let activePlans: { plans: Promise<PlanWithPrices[]>; expiresAt: number } | undefined;
+  const forgetActivePlans = () => {
+    activePlans = undefined;
+  };
+  /** Clears the cached list when a write ends, committed or not (a failed write may have half-read it). */
+  async function writing<T>(write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } finally {
+      forgetActivePlans();
+    }
+  }
 
   async function insertPriceVersion(executor: Executor, planId: string, price: PriceInput) {
     const currency = price.currency ?? defaultCurrency;
@@ -68,33 +90,53 @@ export function createCatalogService(deps: { db: Database; defaultCurrency: stri
     return true;
   }
 
+  async function readPlans(options: { includeInactive?: boolean }): Promise<PlanWithPrices[]> {
+    const planRows = await db
+      .select()
+      .from(plans)
+      .where(options.includeInactive ? undefined : eq(plans.active, true))
+      // Tiers first ("tier" sorts after "addon"), cheapest first.
+      .orderBy(desc(plans.kind), asc(plans.rank), asc(plans.id));
+    const priceRows = await db
+      .select()
+      .from(planPrices)
+      .where(options.includeInactive ? undefined : eq(planPrices.active, true))
+      .orderBy(asc(planPrices.planId), asc(planPrices.interval), asc(planPrices.version));
+    return withPrices(planRows, priceRows);
+  }
+
   const withPrices = (planRows: PlanRow[], priceRows: PriceRow[]): PlanWithPrices[] =>
     planRows.map((plan) => ({ ...plan, prices: priceRows.filter((price) => price.planId === plan.id) }));
 
   return {
     /** Inserts the default catalog where missing (never overwrites what moderators changed); returns the plans it inserted. */
     async seed(): Promise<string[]> {
-      return db.transaction(async (transaction) => {
-        const inserted: string[] = [];
-        for (const plan of defaultCatalog) if (await insertPlan(transaction, plan)) inserted.push(plan.id);
-        return inserted;
-      });
+      return writing(() =>
+        db.transaction(async (transaction) => {
+          const inserted: string[] = [];
+          for (const plan of defaultCatalog) if (await insertPlan(transaction, plan)) inserted.push(plan.id);
+          return inserted;
+        }),
+      );
     },
 
+    /** Active plans come from the short-lived cache; callers get their own copies to change freely. */
     async listPlans(options: { includeInactive?: boolean } = {}): Promise<PlanWithPrices[]> {
-      const planRows = await db
-        .select()
-        .from(plans)
-        .where(options.includeInactive ? undefined : eq(plans.active, true))
-        // Tiers first ("tier" sorts after "addon"), cheapest first.
-        .orderBy(desc(plans.kind), asc(plans.rank), asc(plans.id));
-      const priceRows = await db
-        .select()
-        .from(planPrices)
-        .where(options.includeInactive ? undefined : eq(planPrices.active, true))
-        .orderBy(asc(planPrices.planId), asc(planPrices.interval), asc(planPrices.version));
-      return withPrices(planRows, priceRows);
+      if (options.includeInactive || activePlansCacheMs <= 0) return readPlans(options);
+      const now = Date.now();
+      if (!activePlans || activePlans.expiresAt <= now) {
+        const entry = { plans: readPlans({}), expiresAt: now + activePlansCacheMs };
+        activePlans = entry;
+        // A failed read is not kept: the next caller tries again.
+        entry.plans.catch(() => {
+          if (activePlans === entry) forgetActivePlans();
+        });
+      }
+      const cached = await activePlans.plans;
+      return cached.map((plan) => ({ ...plan, prices: [...plan.prices] }));
     },
+
+    forgetActivePlans,
 
     async getPlan(id: string, executor: Executor = db): Promise<PlanWithPrices> {
       const [plan] = await executor.select().from(plans).where(eq(plans.id, id));
@@ -115,7 +157,7 @@ export function createCatalogService(deps: { db: Database; defaultCurrency: stri
     },
 
     async rememberStripePrice(id: string, stripePriceId: string) {
-      await db.update(planPrices).set({ stripePriceId }).where(eq(planPrices.id, id));
+      await writing(() => db.update(planPrices).set({ stripePriceId }).where(eq(planPrices.id, id)));
     },
 
     /** Every plan keyed by id: what the entitlement function needs to read quotas and features. */
@@ -125,42 +167,46 @@ export function createCatalogService(deps: { db: Database; defaultCurrency: stri
     },
 
     async createPlan(input: CreatePlanInput, actor: string): Promise<PlanWithPrices> {
-      return db.transaction(async (transaction) => {
-        if (!(await insertPlan(transaction, input)))
-          throw conflict('plan_exists', `A plan with id "${input.id}" already exists.`);
-        await recordAudit(transaction, {
-          actor,
-          action: 'plan.created',
-          subjectType: 'plan',
-          subjectId: input.id,
-          details: { input },
-        });
-        return this.getPlan(input.id, transaction);
-      });
+      return writing(() =>
+        db.transaction(async (transaction) => {
+          if (!(await insertPlan(transaction, input)))
+            throw conflict('plan_exists', `A plan with id "${input.id}" already exists.`);
+          await recordAudit(transaction, {
+            actor,
+            action: 'plan.created',
+            subjectType: 'plan',
+            subjectId: input.id,
+            details: { input },
+          });
+          return this.getPlan(input.id, transaction);
+        }),
+      );
     },
 
     async updatePlan(id: string, input: UpdatePlanInput, actor: string): Promise<PlanWithPrices> {
-      return db.transaction(async (transaction) => {
-        const before = await this.getPlan(id, transaction);
-        const { prices, contact_sales: contactSales, ...fields } = input;
-        await transaction
-          .update(plans)
-          .set({
-            ...fields,
-            ...(contactSales === undefined ? {} : { contactSales }),
-            updatedAt: new Date(),
-          })
-          .where(eq(plans.id, id));
-        for (const price of prices ?? []) await insertPriceVersion(transaction, id, price);
-        await recordAudit(transaction, {
-          actor,
-          action: 'plan.updated',
-          subjectType: 'plan',
-          subjectId: id,
-          details: { input, before: { ...before, prices: before.prices.filter((price) => price.active) } },
-        });
-        return this.getPlan(id, transaction);
-      });
+      return writing(() =>
+        db.transaction(async (transaction) => {
+          const before = await this.getPlan(id, transaction);
+          const { prices, contact_sales: contactSales, ...fields } = input;
+          await transaction
+            .update(plans)
+            .set({
+              ...fields,
+              ...(contactSales === undefined ? {} : { contactSales }),
+              updatedAt: new Date(),
+            })
+            .where(eq(plans.id, id));
+          for (const price of prices ?? []) await insertPriceVersion(transaction, id, price);
+          await recordAudit(transaction, {
+            actor,
+            action: 'plan.updated',
+            subjectType: 'plan',
+            subjectId: id,
+            details: { input, before: { ...before, prices: before.prices.filter((price) => price.active) } },
+          });
+          return this.getPlan(id, transaction);
+        }),
+      );
     },
   };
 }
