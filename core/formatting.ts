@@ -1,22 +1,38 @@
+// Building an Intl formatter costs far more than using one (it showed in the pricing page's
+// profile), so each is built once per currency and reused.
+const moneyFormats = new Map<string, { format: Intl.NumberFormat; minorDigits: number }>();
+
 /** Integer minor units in the currency's own precision: 4900 usd -> $49.00, 500 jpy -> ¥500. */
 export function formatMoney(amountMinor: number, currency: string): string {
   const code = currency.toUpperCase();
-  const digits = new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions()
-    .maximumFractionDigits;
-  return new Intl.NumberFormat('en-US', { style: 'currency', currency: code }).format(
-    amountMinor / 10 ** (digits ?? 2),
-  );
+  let money = moneyFormats.get(code);
+  if (!money) {
+    const format = new Intl.NumberFormat('en-US', { style: 'currency', currency: code });
+    money = { format, minorDigits: format.resolvedOptions().maximumFractionDigits ?? 2 };
+    moneyFormats.set(code, money);
+  }
+  return money.format.format(amountMinor / 10 ** money.minorDigits);
 }
+
+const wholeNumbers = new Intl.NumberFormat('en-US');
+
+/** 12345 -> "12,345". */
+export function formatCount(value: number): string {
+  return wholeNumbers.format(value);
+}
+
+const dayMonthYear = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
 
 /** "12 May 2026" in UTC: members are everywhere, the server's zone means nothing to them. */
 export function formatDate(value: Date | string | null | undefined): string {
-  if (!value) return '—';
-  return new Date(value).toLocaleDateString('en-GB', {
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    timeZone: 'UTC',
-  });
+  const date = value ? new Date(value) : undefined;
+  if (!date || Number.isNaN(date.getTime())) return '—';
+  return dayMonthYear.format(date);
 }
 
 /**

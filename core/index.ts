@@ -509,6 +509,7 @@ export async function createCore(dependencies: CoreDependencies) {
       for (const task of tasks) task.stop();
       // Sends in flight finish (each within its timeout) before the database goes away.
       await outboundWebhooks.close();
+      await funnel.settle();
       await queue.close();
       await cache.close();
       await apiAccess.close();

@@ -54,22 +54,26 @@ function funnelRow(platform: FunnelRow['platform'], counts: Partial<Record<Funne
   };
 }
 
+export interface PlanListView {
+  event: 'tiers_viewed' | 'pricing_viewed';
+  platform: FunnelPlatform;
+  userId?: string | null | undefined;
+  /** Names an anonymous visitor (a session id) so their reloads count once a day. */
+  visitorKey?: string | undefined;
+  planId?: string | undefined;
+}
+
 /** Where members come from and where they drop off, per platform. */
 export function createFunnelService(deps: { db: Database; clock: Clock; logger: Logger }) {
   const { db, clock } = deps;
+  /** Views still being written in the background; awaited by settle() and before shutdown. */
+  const writing = new Set<Promise<void>>();
   return {
     /**
      * A plan list was shown (the bot's /tiers, the pricing page). Never throws: a view that
      * cannot be counted must not stop the member from seeing the plans.
      */
-    async recordView(view: {
-      event: 'tiers_viewed' | 'pricing_viewed';
-      platform: FunnelPlatform;
-      userId?: string | null | undefined;
-      /** Names an anonymous visitor (a session id) so their reloads count once a day. */
-      visitorKey?: string | undefined;
-      planId?: string | undefined;
-    }): Promise<void> {
+    async recordView(view: PlanListView): Promise<void> {
       const now = clock.now();
       try {
         await recordFunnelEvent(db, {
@@ -83,6 +87,20 @@ export function createFunnelService(deps: { db: Database; clock: Clock; logger: 
       } catch (error) {
         deps.logger.warn({ err: error, event: view.event, platform: view.platform }, 'funnel view not recorded');
       }
+    },
+
+    /**
+     * recordView without keeping the page waiting: the row is written while the page is sent (a
+     * pricing page view cost a database write before its first byte). Still never throws.
+     */
+    recordViewInBackground(view: PlanListView): void {
+      const write = this.recordView(view).finally(() => writing.delete(write));
+      writing.add(write);
+    },
+
+    /** Resolves once every view recorded in the background is written. */
+    async settle(): Promise<void> {
+      while (writing.size > 0) await Promise.all([...writing]);
     },
 
     /** Counts per stage per platform over [from, to), with the conversion between stages. */

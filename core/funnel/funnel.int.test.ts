@@ -132,6 +132,8 @@ describe('conversion funnel', () => {
       );
     const before = await count();
     expect((await harness.app.inject({ method: 'GET', url: '/pricing' })).statusCode).toBe(200);
+    // The page does not wait for its view to be written.
+    await harness.core.funnel.settle();
     expect(await count()).toBe(before + 1);
     const member = (await harness.createUser({ email: 'funnel-pricing@example.com' })).id;
     const { token } = await harness.core.webSessions.create(member, 'email');
@@ -140,6 +142,7 @@ describe('conversion funnel', () => {
         (await harness.app.inject({ method: 'GET', url: '/pricing', headers: { cookie: `session=${token}` } }))
           .statusCode,
       ).toBe(200);
+    await harness.core.funnel.settle();
     expect(await eventsOf(member)).toEqual([{ event: 'pricing_viewed', platform: 'web', planId: null }]);
   });
 

@@ -87,6 +87,7 @@ export async function createTestApp(
     },
     async drain() {
       // A job may enqueue more jobs (event -> entitlements.changed): settle until quiet.
+      await core.funnel.settle();
       for (let round = 0; round < 5; round += 1) await core.queue.idle();
     },
     async openMemberPages() {

@@ -1,5 +1,5 @@
 import type { PlanWithPrices } from '../../core/catalog/catalog-service.js';
-import { formatMoney } from '../../core/formatting.js';
+import { formatCount, formatMoney } from '../../core/formatting.js';
 import { html, type SafeHtml } from './escape-html.js';
 import { csrfField, type PageViewer, renderPage } from './page-shell.js';
 
@@ -36,7 +36,7 @@ function formatQuota(key: string, value: number | undefined): string {
   if (value === undefined) return '—';
   if (key === 'signal_delay_seconds')
     return value === 0 ? 'Real time' : value % 60 === 0 ? `${value / 60} min` : `${value} s`;
-  return new Intl.NumberFormat('en-US').format(value);
+  return formatCount(value);
 }
 
 const priceOf = (plan: PlanWithPrices, interval: string, currency: string) =>

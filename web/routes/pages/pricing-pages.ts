@@ -73,7 +73,11 @@ export async function pricingPageRoutes(app: FastifyInstance, core: Core) {
   for (const path of ['/', '/pricing'])
     typed.get(path, { schema: { hide: true, querystring: pricingQuery } }, async (request, reply) => {
       // The web's first funnel stage (a signed-in member counts once a day; never fails the page).
-      await core.funnel.recordView({ event: 'pricing_viewed', platform: 'web', userId: request.webMember?.userId });
+      core.funnel.recordViewInBackground({
+        event: 'pricing_viewed',
+        platform: 'web',
+        userId: request.webMember?.userId,
+      });
       return showPricing(
         request,
         reply,
