@@ -57,7 +57,7 @@ export function renderAutotradePage(input: {
 <button type="submit" class="button primary">Follow signals with a paper account</button>
 </form>`;
   const figures = account
-    ? html`<dl>
+    ? html`<dl class="feature-figures">
 <dt>Following</dt><dd>${status.following ? 'Yes' : 'No'}</dd>
 <dt>Balance</dt><dd>${money(account.balanceMinor)} <span class="muted">(started at ${money(account.startingBalanceMinor)})</span></dd>
 <dt>Equity</dt><dd>${status.equityMinor === null ? '—' : money(status.equityMinor)}</dd>
