@@ -312,6 +312,15 @@ describe('/account/autotrade', () => {
     expect(on.body).toContain('<dt>Unrealized PnL</dt>');
     expect(on.body).toContain('action="/account/autotrade/disable"');
     expect((await test.core.autotrade.status(userId)).following).toBe(true);
+
+    await publish({ instrument: 'DOTUSDT', entry: '4.321', stop: '4.111', target: '4.999' });
+    await test.drain();
+    const following = await browser.get('/account/autotrade');
+    expect(following.body).toContain('<h2 class="section-heading">Recent positions</h2>');
+    expect(following.body).toMatch(
+      /<h2>DOTUSDT <span class="badge">Long<\/span> <span class="badge">(pending|open)<\/span><\/h2>/,
+    );
+    expect(following.body).toContain('<dt>Entry</dt><dd>4.321</dd>');
     const disabled = await browser.post('/account/autotrade/disable');
     expect(disabled.statusCode).toBe(303);
     expect((await test.core.autotrade.status(userId)).following).toBe(false);
@@ -319,6 +328,20 @@ describe('/account/autotrade', () => {
 });
 
 describe('rollout and sign-in', () => {
+  it('outside the rollout a signed-in member gets the coming-soon page, not the feature page', async () => {
+    const { browser } = await member('pro');
+    await test.core.featureFlags.set('billing_pages', { mode: 'off', allowList: [], percentage: 0 }, 'test');
+    try {
+      for (const path of ['/signals', '/account/api-keys', '/account/webhooks', '/account/autotrade']) {
+        const page = await browser.get(path);
+        expect(page.body, path).toContain('<code>member_pages_not_open</code>');
+        expect(page.body, path).not.toContain('<form method="post" action="/account/');
+      }
+    } finally {
+      await test.openMemberPages();
+    }
+  });
+
   it('every feature page sends a signed-out visitor to sign in', async () => {
     const browser = createFormClient(test.app);
     for (const path of ['/signals', '/account/api-keys', '/account/webhooks', '/account/autotrade']) {
