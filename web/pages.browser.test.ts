@@ -239,6 +239,24 @@ const visits: PageVisit[] = [
       await load(page, '/account/autotrade');
       await page.getByRole('button', { name: 'Follow signals with a paper account' }).click();
       await page.getByRole('button', { name: 'Stop following signals' }).waitFor();
+      // A signal to follow, so the page also shows a paper position.
+      const published = await harness.test.app.inject({
+        method: 'POST',
+        url: '/v1/signals',
+        headers: adminHeaders,
+        payload: {
+          instrument: 'ETHUSDT',
+          side: 'short',
+          entry: '3120.25',
+          stop: '3250',
+          targets: ['2950', '2800'],
+          idempotency_key: `pages-visit-autotrade-${Date.now()}`,
+        },
+      });
+      expect(published.statusCode, published.body).toBe(201);
+      await harness.test.drain();
+      await load(page, '/account/autotrade');
+      await page.getByRole('heading', { name: 'Recent positions' }).waitFor();
     },
   },
 ];
