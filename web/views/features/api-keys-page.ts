@@ -51,7 +51,7 @@ export function renderApiKeysPage(input: {
     viewer: input.viewer,
     current: 'account',
     body: html`${renderAccountNavigation('api-keys')}
-<section class="card narrow">
+<section class="card narrow feature-card">
 ${input.notice === 'revoked' ? html`<p class="notice success" role="status">Key revoked: it stopped working at once.</p>` : ''}
 <h1>API keys</h1>
 <p>Send a key as <code>Authorization: Bearer &lt;key&gt;</code>, for example to <code>GET /v1/signals</code>. You may hold ${input.maxKeys} active keys.</p>
@@ -63,7 +63,7 @@ ${input.notice === 'revoked' ? html`<p class="notice success" role="status">Key 
 </section>
 ${
   input.keys.length === 0
-    ? html`<p class="muted">No active keys.</p>`
+    ? html`<p class="muted feature-empty">No active keys.</p>`
     : html`<ul class="feature-list" aria-label="Your API keys">${input.keys.map((key) => keyItem(key, csrfToken))}</ul>`
 }`,
   });

@@ -72,7 +72,7 @@ export function renderAutotradePage(input: {
     viewer: input.viewer,
     current: 'account',
     body: html`${renderAccountNavigation('autotrade')}
-<section class="card narrow">
+<section class="card narrow feature-card">
 ${input.notice ? html`<p class="notice success" role="status">${notices[input.notice]}</p>` : ''}
 <h1>Autotrade sandbox</h1>
 <p>Paper trading: simulated orders on a paper balance. No real money moves and no broker is involved.</p>

@@ -29,7 +29,7 @@ export function renderLockedFeaturePage(input: {
     viewer: input.viewer,
     current: input.section ? 'account' : 'signals',
     body: html`${input.section ? renderAccountNavigation(input.section) : ''}
-<section class="card narrow locked-feature" aria-labelledby="locked-title">
+<section class="card narrow feature-card locked-feature" aria-labelledby="locked-title">
 <h1 id="locked-title">${pitch.title}</h1>
 <p><span class="badge">Locked</span> ${pitch.summary}</p>
 <ul>${pitch.benefits.map((benefit) => html`<li>${benefit}</li>`)}</ul>

@@ -21,7 +21,7 @@ export function renderOneTimeSecretPage(input: {
     viewer: input.viewer,
     current: 'account',
     body: html`${renderAccountNavigation(input.section)}
-<section class="card narrow">
+<section class="card narrow feature-card secret-card">
 <h1>${input.title}</h1>
 <p>${input.intro}</p>
 <p class="notice warning" role="status">Copy it now: it is shown only this once. If you lose it, rotate it for a new one.</p>

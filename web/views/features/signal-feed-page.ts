@@ -30,7 +30,7 @@ function minutesAgo(now: Date, then: Date): string {
 function lockedCard(signal: DelayedSignal, input: SignalFeedPageInput): SafeHtml {
   const realTime = input.offer ? html`${input.offer.planName} shows signals in real time.` : '';
   return html`<li class="card signal-card locked" aria-label="Signal not yet shown on your plan">
-<p><span class="badge">Real time</span> A signal was published ${minutesAgo(input.now, signal.publishedAt)}.</p>
+<p><span class="badge">Locked</span> A signal was published ${minutesAgo(input.now, signal.publishedAt)}.</p>
 <p>${realTime} On your plan it appears at ${formatInstant(signal.visibleAt)}.</p>
 <div class="actions">${renderUpgradeButton(input.offer, input.viewer.csrfToken)}</div>
 </li>`;
@@ -64,13 +64,13 @@ export function renderSignalFeedPage(input: SignalFeedPageInput): string {
       : html`<p>Your plan shows signals in real time.</p>`;
   const empty =
     input.signals.length === 0 && input.delayed.length === 0
-      ? html`<p class="muted">No signals in your window yet.</p>`
+      ? html`<p class="muted feature-empty">No signals in your window yet.</p>`
       : '';
   return renderPage({
     title: 'Signals',
     viewer: input.viewer,
     current: 'signals',
-    body: html`<section class="card signal-feed-intro">
+    body: html`<section class="card feature-card signal-feed-intro">
 <h1>Signals</h1>
 ${timing}
 ${quotaLine(input)}

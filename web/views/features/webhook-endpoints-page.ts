@@ -79,14 +79,14 @@ export function renderWebhookEndpointsPage(input: {
     (type) =>
       html`<label class="check-choice"><input type="checkbox" name="events" value="${type}"${
         type === 'signal.published' ? html` checked` : ''
-      }> <code>${type}</code></label>`,
+      }> ${type}</label>`,
   );
   return renderPage({
     title: 'Webhooks',
     viewer: input.viewer,
     current: 'account',
     body: html`${renderAccountNavigation('webhooks')}
-<section class="card narrow">
+<section class="card narrow feature-card">
 ${input.notice === 'deleted' ? html`<p class="notice success" role="status">Endpoint deleted with its delivery history.</p>` : ''}
 <h1>Webhooks</h1>
 <p>We send each event as a signed HTTPS POST to your endpoint. The signing secret is shown once, when you add an endpoint or rotate its secret.</p>
@@ -102,7 +102,7 @@ ${eventChoices}
 </section>
 ${
   input.endpoints.length === 0
-    ? html`<p class="muted">No endpoints yet.</p>`
+    ? html`<p class="muted feature-empty">No endpoints yet.</p>`
     : html`<ul class="feature-list" aria-label="Your webhook endpoints">${input.endpoints.map((entry) => endpointItem(entry, csrfToken))}</ul>`
 }`,
   });
