@@ -49,6 +49,7 @@ import { createPromotionService } from './promotions/promotion-service.js';
 import { checkReadiness } from './readiness.js';
 import { createReferralService } from './referrals/referral-service.js';
 import { createSalesContactService } from './sales/sales-contact-service.js';
+import { createDelayedSignals } from './signals/delayed-signals.js';
 import { createSignalService } from './signals/signal-service.js';
 import { createUpgradeLink } from './signals/upgrade-link.js';
 import { createWebSessionService } from './web-sessions/web-session-service.js';
@@ -435,6 +436,7 @@ export async function createCore(dependencies: CoreDependencies) {
     access,
     notifications,
     signals,
+    delayedSignals: createDelayedSignals({ db, clock }),
     autotrade,
     apiKeys: apiAccess.apiKeys,
     auth: apiAccess.auth,

@@ -1,7 +1,9 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { adminHeaders } from '../core/testing/test-core.js';
 import { signInAsAdmin, submitAdminKey } from './testing/browser-admin-sign-in.js';
 import { type BrowserHarness, startBrowserHarness } from './testing/browser-harness.js';
+import { signInOnPlan } from './testing/browser-member-on-plan.js';
 import { signInWithBotLink } from './testing/browser-sign-in.js';
 import { describeInBrowser } from './testing/chromium.js';
 import { expectAccessible, expectNoHorizontalScroll } from './testing/page-checks.js';
@@ -143,6 +145,118 @@ const visits: PageVisit[] = [
     async open(page, harness) {
       await signInAsAdmin(harness, page);
       await load(page, '/admin/rollout');
+    },
+  },
+  // Member feature pages: locked and unlocked.
+  {
+    name: 'the signals page of a Free member, with a locked real-time card',
+    async open(page, harness) {
+      const published = await harness.test.app.inject({
+        method: 'POST',
+        url: '/v1/signals',
+        headers: adminHeaders,
+        payload: {
+          instrument: 'BTCUSDT',
+          side: 'long',
+          entry: '64250.5',
+          stop: '63000',
+          targets: ['66000'],
+          idempotency_key: `pages-visit-${Date.now()}`,
+        },
+      });
+      expect(published.statusCode, published.body).toBe(201);
+      await signInOnPlan(harness, page, 'free');
+      await load(page, '/signals');
+      await page.locator('.signal-card.locked').first().waitFor();
+    },
+  },
+  {
+    name: 'the signals page of a Pro member',
+    async open(page, harness) {
+      await signInOnPlan(harness, page, 'pro');
+      await load(page, '/signals');
+    },
+  },
+  {
+    name: 'the API keys page, locked for a Free member',
+    async open(page, harness) {
+      await signInOnPlan(harness, page, 'free');
+      await load(page, '/account/api-keys');
+      await page.getByText('Locked', { exact: true }).waitFor();
+    },
+  },
+  {
+    name: 'the page showing a new API key once',
+    async open(page, harness) {
+      await signInOnPlan(harness, page, 'pro');
+      await load(page, '/account/api-keys');
+      await page.getByLabel('Name (what the key is for)').fill('Trading bot');
+      await page.getByRole('button', { name: 'Create key' }).click();
+      await page.getByRole('heading', { name: 'Your new API key' }).waitFor();
+    },
+  },
+  {
+    name: 'the API keys page of a Pro member with a key',
+    async open(page, harness) {
+      const { userId } = await signInOnPlan(harness, page, 'pro');
+      await harness.test.core.apiKeys.create({ kind: 'member', userId, tag: 'test' }, { userId, name: 'Trading bot' });
+      await load(page, '/account/api-keys');
+    },
+  },
+  {
+    name: 'the webhooks page, locked for a Core member',
+    async open(page, harness) {
+      await signInOnPlan(harness, page, 'core');
+      await load(page, '/account/webhooks');
+      await page.getByText('Locked', { exact: true }).waitFor();
+    },
+  },
+  {
+    name: 'the webhooks page of a Pro member with an endpoint',
+    async open(page, harness) {
+      const { userId } = await signInOnPlan(harness, page, 'pro');
+      const { features } = await harness.test.core.entitlements.get(userId);
+      // A literal public address (no DNS), on an event this member never causes: nothing is sent.
+      await harness.test.core.outboundWebhooks.endpoints.create(userId, features, {
+        url: 'https://93.184.215.14/hooks',
+        events: ['subscription.updated'],
+      });
+      await load(page, '/account/webhooks');
+    },
+  },
+  {
+    name: 'the autotrade page, locked for a Core member',
+    async open(page, harness) {
+      await signInOnPlan(harness, page, 'core');
+      await load(page, '/account/autotrade');
+      await page.getByText('Locked', { exact: true }).waitFor();
+    },
+  },
+  {
+    name: 'the autotrade page of a Pro member following signals',
+    async open(page, harness) {
+      await signInOnPlan(harness, page, 'pro');
+      await load(page, '/account/autotrade');
+      await page.getByRole('button', { name: 'Follow signals with a paper account' }).click();
+      await page.getByRole('button', { name: 'Stop following signals' }).waitFor();
+      // A signal to follow, so the page also shows a paper position.
+      const published = await harness.test.app.inject({
+        method: 'POST',
+        url: '/v1/signals',
+        headers: adminHeaders,
+        payload: {
+          instrument: 'ETHUSDT',
+          side: 'short',
+          entry: '3120.25',
+          stop: '3250',
+          targets: ['2950', '2800'],
+          idempotency_key: `pages-visit-autotrade-${Date.now()}`,
+        },
+      });
+      expect(published.statusCode, published.body).toBe(201);
+      await harness.test.drain();
+      await load(page, '/account/autotrade');
+      await page.getByRole('heading', { name: 'Recent positions' }).waitFor();
     },
   },
 ];
