@@ -49,4 +49,19 @@ describeInBrowser('locked features lead to checkout', () => {
     expect(checkout).toMatchObject({ planId: 'core', status: 'open', provider: 'sandbox' });
     expect(harness.outsideRequests).toEqual([]);
   });
+
+  it('a Free member on the locked autotrade page is offered Pro, and the button opens the Pro checkout', async () => {
+    const page = await harness.openPage();
+    const member = await signInWithBotLink(harness, page);
+    await page.goto('/account/autotrade');
+    await page.getByText('Locked', { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Upgrade to Pro: $49.00 per month' }).click();
+    await page.waitForURL(/\/sandbox\/checkout\/sbx_cs_/);
+    expect(await page.locator('main li').first().innerText()).toContain('Pro');
+    const [checkout] = await harness.test.core.db
+      .select()
+      .from(checkoutSessions)
+      .where(eq(checkoutSessions.userId, member.userId));
+    expect(checkout).toMatchObject({ planId: 'pro', status: 'open', provider: 'sandbox' });
+  });
 });
