@@ -3,6 +3,7 @@ import type { Database, Executor } from '../../db/client.js';
 import { planPrices, plans } from '../../db/schema/index.js';
 import { recordAudit } from '../audit/record-audit.js';
 import { conflict, notFound } from '../errors.js';
+import { countSubscribersByPrice } from './count-subscribers-by-price.js';
 import { defaultCatalog } from './default-catalog.js';
 import type { CreatePlanInput, PriceInput, UpdatePlanInput } from './plan-schemas.js';
 
@@ -13,8 +14,15 @@ export type PlanWithPrices = PlanRow & { prices: PriceRow[] };
 const priceId = (planId: string, interval: string, currency: string, version: number) =>
   `${planId}_${interval}_${currency}_v${version}`;
 
+/** Told after a plan's features, quotas or availability changed (committed): its holders' access is recomputed. */
+export type PlanChangeListener = (planId: string) => Promise<unknown>;
+
+/** Fields whose change alters what holders of the plan get (a price change does not: they keep theirs). */
+const entitlementFields = ['features', 'quotas', 'active', 'rank'] as const;
+
 export function createCatalogService(deps: { db: Database; defaultCurrency: string }) {
   const { db, defaultCurrency } = deps;
+  const planChangeListeners: PlanChangeListener[] = [];
 
   async function insertPriceVersion(executor: Executor, planId: string, price: PriceInput) {
     const currency = price.currency ?? defaultCurrency;
@@ -140,7 +148,7 @@ export function createCatalogService(deps: { db: Database; defaultCurrency: stri
     },
 
     async updatePlan(id: string, input: UpdatePlanInput, actor: string): Promise<PlanWithPrices> {
-      return db.transaction(async (transaction) => {
+      const updated = await db.transaction(async (transaction) => {
         const before = await this.getPlan(id, transaction);
         const { prices, contact_sales: contactSales, ...fields } = input;
         await transaction
@@ -161,6 +169,19 @@ export function createCatalogService(deps: { db: Database; defaultCurrency: stri
         });
         return this.getPlan(id, transaction);
       });
+      if (entitlementFields.some((field) => input[field] !== undefined))
+        for (const listener of planChangeListeners) await listener(id);
+      return updated;
+    },
+
+    /** Registers what runs after a plan's entitlement fields change (core/index.ts: recompute its holders). */
+    onPlanChanged(listener: PlanChangeListener) {
+      planChangeListeners.push(listener);
+    },
+
+    /** Current subscriptions per price version (plan price id): who is still on an old price. */
+    async subscribersByPrice(): Promise<Map<string, number>> {
+      return countSubscribersByPrice(db);
     },
   };
 }
