@@ -158,7 +158,9 @@ export function readPromotionForm(input: unknown, defaultCurrency: string) {
   if (value === '') throw new FormInputError('discount_value: enter the discount');
   const currency = single(body.currency) || defaultCurrency;
   const expiresOn = single(body.expires_on);
-  if (expiresOn !== '' && !(/^\d{4}-\d{2}-\d{2}$/.test(expiresOn) && Number.isFinite(Date.parse(expiresOn))))
+  // A date that does not exist (2027-02-31) parses as a later one, so it must read back unchanged.
+  const day = Date.parse(`${expiresOn}T00:00:00Z`);
+  if (expiresOn !== '' && !(Number.isFinite(day) && new Date(day).toISOString().slice(0, 10) === expiresOn))
     throw new FormInputError('expires_on: a date such as 2027-01-31');
   return parsed(createPromotionSchema, {
     code: single(body.code),
