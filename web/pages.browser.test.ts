@@ -145,6 +145,27 @@ const visits: PageVisit[] = [
       await load(page, '/admin/rollout');
     },
   },
+  {
+    name: 'the admin plans page',
+    async open(page, harness) {
+      await signInAsAdmin(harness, page);
+      await load(page, '/admin/catalog');
+    },
+  },
+  {
+    name: 'the admin page of one plan',
+    async open(page, harness) {
+      await signInAsAdmin(harness, page);
+      await load(page, '/admin/catalog/pro');
+    },
+  },
+  {
+    name: 'the admin promo codes page',
+    async open(page, harness) {
+      await signInAsAdmin(harness, page);
+      await load(page, '/admin/catalog/promotions');
+    },
+  },
 ];
 
 describeInBrowser('every page in a browser', () => {

@@ -54,7 +54,7 @@ export function renderCatalogPage(input: {
 }): string {
   const tiers = input.plans.filter((plan) => plan.kind === 'tier');
   const addons = input.plans.filter((plan) => plan.kind !== 'tier');
-  const body = html`<h1>Plans</h1>
+  const body = html`<div class="admin-plans"><h1>Plans</h1>
 ${refusalNotice(input.refusal)}
 ${savedNotice(input.saved)}
 <p>A price change makes a new price version: new purchases pay it, current subscribers keep the version they bought. Promo codes are on <a href="/admin/catalog/promotions">their own page</a>.</p>
@@ -92,6 +92,6 @@ ${quotaFields({}, 'new')}
 </div></fieldset>
 <p><input type="checkbox" id="new-contact-sales" name="contact_sales"> <label for="new-contact-sales" class="inline-label">Priced with our team (the pricing page shows a contact form instead of a price)</label></p>
 <button type="submit" class="primary">Create plan</button>
-</form>`;
+</form></div>`;
   return renderAdminPage({ title: 'Plans', section: 'plans', actor: input.actor, csrfToken: input.csrfToken, body });
 }

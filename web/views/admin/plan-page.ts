@@ -79,7 +79,7 @@ export function renderPlanPage(input: {
 }): string {
   const { plan, csrfToken } = input;
   const kind = plan.kind === 'tier' ? 'Tier' : 'Add-on';
-  const body = html`<p><a href="/admin/catalog">← All plans</a></p>
+  const body = html`<div class="admin-plans"><p><a href="/admin/catalog">← All plans</a></p>
 <h1>${plan.name} <small class="muted">${kind} <code>${plan.id}</code>${plan.active ? '' : ' · archived'}</small></h1>
 ${refusalNotice(input.refusal)}
 ${savedNotice(input.saved)}
@@ -132,6 +132,6 @@ ${
     : html`<p>Archived: nobody can buy it. Unarchiving puts it back on the pricing page.</p>
 <input type="hidden" name="active" value="true"><button type="submit">Unarchive ${plan.name}</button>`
 }
-</form>`;
+</form></div>`;
   return renderAdminPage({ title: plan.name, section: 'plans', actor: input.actor, csrfToken, body });
 }

@@ -24,7 +24,7 @@ export function renderPromotionsPage(input: {
   csrfToken: string;
 }): string {
   const { csrfToken } = input;
-  const body = html`<p><a href="/admin/catalog">← All plans</a></p>
+  const body = html`<div class="admin-plans"><p><a href="/admin/catalog">← All plans</a></p>
 <h1>Promo codes</h1>
 ${refusalNotice(input.refusal)}
 ${savedNotice(input.saved)}
@@ -63,6 +63,6 @@ ${csrfField(csrfToken)}
 ${input.tiers.map((tier) => html`<div><input type="checkbox" id="promotion-plan-${tier.id}" name="plan_ids" value="${tier.id}"> <label for="promotion-plan-${tier.id}" class="inline-label">${tier.name}</label></div>`)}
 </fieldset>
 <button type="submit" class="primary">Create promo code</button>
-</form>`;
+</form></div>`;
   return renderAdminPage({ title: 'Promo codes', section: 'plans', actor: input.actor, csrfToken, body });
 }
