@@ -225,6 +225,7 @@ describe('the Plans admin pages', () => {
       ['/admin/catalog/pro', await detailsForm('pro', { quota_api_rpm: '-5' }), 400, 'invalid_request'],
       ['/admin/catalog', { id: 'Bad Id', kind: 'tier', name: 'x' }, 400, 'invalid_request'],
       ['/admin/catalog', { id: 'pro', kind: 'tier', name: 'Pro again' }, 409, 'plan_exists'],
+      ['/admin/catalog', { id: 'promotions', kind: 'tier', name: 'Shadow' }, 400, 'invalid_request'],
       ['/admin/catalog/pro/access', { kind: 'discord_role', resource_id: 'not-a-snowflake' }, 400, 'invalid_request'],
       [
         '/admin/catalog/addon_api_quota/access',

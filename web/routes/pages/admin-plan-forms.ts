@@ -96,6 +96,8 @@ export function readCreatePlanForm(input: unknown, defaultCurrency: string) {
       ? []
       : [{ interval, amount_minor: minorUnits(amount, currency, `${interval} price`), currency }];
   });
+  // The plan pages live at /admin/catalog/<id>: this id would be the promo codes page's address.
+  if (single(body.id) === 'promotions') throw new FormInputError('id: "promotions" is taken by the promo codes page');
   return parsed(createPlanSchema, {
     id: single(body.id),
     kind: single(body.kind),
