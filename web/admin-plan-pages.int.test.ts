@@ -264,6 +264,23 @@ describe('the Plans admin pages', () => {
       expect(refusalCodeOf(response.body), url).toBe(code);
     }
     expect(await harness.core.catalog.getPlan('pro')).toEqual(before);
+    // A refused form comes back with what was typed, so one wrong field does not cost the rest.
+    await admin.get('/admin/catalog/pro');
+    const price = await admin.post('/admin/catalog/pro/prices', { interval: 'year', currency: 'usd', amount: 'lots' });
+    expect(price.body).toMatch(/id="price-amount"[^>]*value="lots"/);
+    expect(price.body).toContain('<option value="year" selected>');
+    const plan = await admin.post('/admin/catalog', { id: 'Bad Id', kind: 'addon', name: 'Typed name' });
+    expect(plan.body).toMatch(/id="new-name"[^>]*value="Typed name"/);
+    expect(plan.body).toContain('<option value="addon" selected>');
+    const promotion = await admin.post('/admin/catalog/promotions', {
+      code: 'KEEPME',
+      discount: 'amount',
+      discount_value: '5.555',
+      plan_ids: 'core',
+    });
+    expect(promotion.statusCode).toBe(400);
+    expect(promotion.body).toMatch(/id="promotion-code"[^>]*value="KEEPME"/);
+    expect(promotion.body).toMatch(/value="core" checked/);
     expect(
       (
         await harness.app.inject({

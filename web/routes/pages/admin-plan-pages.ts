@@ -3,8 +3,8 @@ import { z } from 'zod';
 import type { Core } from '../../../core/index.js';
 import { adminPaths, csrfAlways, hiddenFromDocs, requireAdminPage } from '../../admin-web-session.js';
 import { renderCatalogPage } from '../../views/admin/catalog-page.js';
-import type { PageRefusal } from '../../views/admin/catalog-parts.js';
-import { renderPlanPage } from '../../views/admin/plan-page.js';
+import type { FormDraft, PageRefusal } from '../../views/admin/catalog-parts.js';
+import { type PlanForm, renderPlanPage } from '../../views/admin/plan-page.js';
 import { renderPromotionsPage } from '../../views/admin/promotions-page.js';
 import {
   FormInputError,
@@ -33,6 +33,15 @@ const savedMessages: Record<string, string> = {
   promotion_created: 'Promo code created.',
   promotion_deactivated: 'Promo code deactivated.',
 };
+/** A refused form's fields without its CSRF token, to fill the form in again. */
+const draftOf = (request: FastifyRequest): FormDraft => {
+  const { _csrf: _token, ...fields } = z
+    .record(z.string(), z.union([z.string(), z.array(z.string())]))
+    .catch({})
+    .parse(request.body ?? {});
+  return fields;
+};
+
 const savedOf = (request: FastifyRequest) => {
   const key = savedQuery.parse(request.query ?? {}).saved;
   return key ? savedMessages[key] : undefined;
@@ -43,6 +52,9 @@ const savedOf = (request: FastifyRequest) => {
  * pages' scope. Every change goes through the same core calls as the JSON admin API
  * (/admin/plans, /admin/promotions, /admin/plans/:id/access), audited as the signed-in admin.
  */
+/** A refusal to show, with what was typed into the refused form (and, on a plan page, which form). */
+type Refused = PageRefusal & { status: number; draft?: FormDraft | undefined; form?: PlanForm | undefined };
+
 export async function adminPlanPageRoutes(app: FastifyInstance, core: Core) {
   const guard = requireAdminPage(core);
   const actorOf = (request: FastifyRequest) => request.adminSession!.actor;
@@ -52,7 +64,7 @@ export async function adminPlanPageRoutes(app: FastifyInstance, core: Core) {
   const getOptions = { schema: hiddenFromDocs, preHandler: guard };
   const postOptions = { schema: hiddenFromDocs, preHandler: guard, config: csrfAlways };
 
-  async function catalogPage(request: FastifyRequest, reply: FastifyReply, refusal?: PageRefusal & { status: number }) {
+  async function catalogPage(request: FastifyRequest, reply: FastifyReply, refusal?: Refused) {
     const [plans, subscribers] = await Promise.all([
       core.catalog.listPlans({ includeInactive: true }),
       core.catalog.subscribersByPrice(),
@@ -64,6 +76,7 @@ export async function adminPlanPageRoutes(app: FastifyInstance, core: Core) {
         subscribers,
         defaultCurrency,
         refusal,
+        draft: refusal?.draft,
         saved: refusal ? undefined : savedOf(request),
         actor: actorOf(request),
         csrfToken: reply.generateCsrf(),
@@ -72,12 +85,7 @@ export async function adminPlanPageRoutes(app: FastifyInstance, core: Core) {
     );
   }
 
-  async function planPage(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    planId: string,
-    refusal?: PageRefusal & { status: number },
-  ) {
+  async function planPage(request: FastifyRequest, reply: FastifyReply, planId: string, refusal?: Refused) {
     const [plan, subscribers, resources] = await Promise.all([
       core.catalog.getPlan(planId),
       core.catalog.subscribersByPrice(),
@@ -91,6 +99,7 @@ export async function adminPlanPageRoutes(app: FastifyInstance, core: Core) {
         resources,
         defaultCurrency,
         refusal,
+        draft: refusal?.form && refusal.draft ? { form: refusal.form, fields: refusal.draft } : undefined,
         saved: refusal ? undefined : savedOf(request),
         actor: actorOf(request),
         csrfToken: reply.generateCsrf(),
@@ -99,11 +108,7 @@ export async function adminPlanPageRoutes(app: FastifyInstance, core: Core) {
     );
   }
 
-  async function promotionsPage(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    refusal?: PageRefusal & { status: number },
-  ) {
+  async function promotionsPage(request: FastifyRequest, reply: FastifyReply, refusal?: Refused) {
     const [promotions, plans] = await Promise.all([core.promotions.list(), core.catalog.listPlans()]);
     return sendHtml(
       reply,
@@ -112,6 +117,7 @@ export async function adminPlanPageRoutes(app: FastifyInstance, core: Core) {
         tiers: plans.filter((plan) => plan.kind === 'tier' && plan.prices.length > 0),
         defaultCurrency,
         refusal,
+        draft: refusal?.draft,
         saved: refusal ? undefined : savedOf(request),
         actor: actorOf(request),
         csrfToken: reply.generateCsrf(),
@@ -121,12 +127,7 @@ export async function adminPlanPageRoutes(app: FastifyInstance, core: Core) {
   }
 
   /** An unknown plan id gets the refusal page (404 with plan_not_found), never a 500. */
-  async function planPageOrRefusal(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    planId: string,
-    refusal?: PageRefusal & { status: number },
-  ) {
+  async function planPageOrRefusal(request: FastifyRequest, reply: FastifyReply, planId: string, refusal?: Refused) {
     try {
       await core.catalog.getPlan(planId);
     } catch (error) {
@@ -145,7 +146,7 @@ export async function adminPlanPageRoutes(app: FastifyInstance, core: Core) {
       const plan = await core.catalog.createPlan(readCreatePlanForm(request.body, defaultCurrency), actorOf(request));
       return reply.redirect(`${catalogPath}/${plan.id}?saved=created`, 303);
     } catch (error) {
-      return catalogPage(request, reply, refusalOf(error));
+      return catalogPage(request, reply, { ...refusalOf(error), draft: draftOf(request) });
     }
   });
 
@@ -157,7 +158,7 @@ export async function adminPlanPageRoutes(app: FastifyInstance, core: Core) {
       await core.promotions.create(readPromotionForm(request.body, defaultCurrency), actorOf(request));
       return reply.redirect(`${promotionsPath}?saved=promotion_created`, 303);
     } catch (error) {
-      return promotionsPage(request, reply, refusalOf(error));
+      return promotionsPage(request, reply, { ...refusalOf(error), draft: draftOf(request) });
     }
   });
 
@@ -187,7 +188,11 @@ export async function adminPlanPageRoutes(app: FastifyInstance, core: Core) {
   };
 
   /** One plan form: `change` reads the form and calls core; the page comes back with the refusal, or redirects. */
-  function planForm(path: string, change: (request: FastifyRequest, planId: string) => Promise<string>) {
+  function planForm(
+    path: string,
+    form: PlanForm | undefined,
+    change: (request: FastifyRequest, planId: string) => Promise<string>,
+  ) {
     app.post(`${catalogPath}/:plan_id${path}`, postOptions, async (request, reply) => {
       const planId = planIdOf(request);
       if (planId === undefined) return catalogPage(request, reply, unknownPlan);
@@ -195,33 +200,33 @@ export async function adminPlanPageRoutes(app: FastifyInstance, core: Core) {
         const saved = await change(request, planId);
         return reply.redirect(`${catalogPath}/${planId}?saved=${saved}#${anchors[saved] ?? 'details'}`, 303);
       } catch (error) {
-        return planPageOrRefusal(request, reply, planId, refusalOf(error));
+        return planPageOrRefusal(request, reply, planId, { ...refusalOf(error), form, draft: draftOf(request) });
       }
     });
   }
 
-  planForm('', async (request, planId) => {
+  planForm('', 'details', async (request, planId) => {
     await core.catalog.updatePlan(planId, readEditPlanForm(request.body), actorOf(request));
     return 'details';
   });
 
-  planForm('/prices', async (request, planId) => {
+  planForm('/prices', 'price', async (request, planId) => {
     await core.catalog.updatePlan(planId, readPriceForm(request.body, defaultCurrency), actorOf(request));
     return 'price';
   });
 
-  planForm('/archive', async (request, planId) => {
+  planForm('/archive', undefined, async (request, planId) => {
     const { active } = readArchiveForm(request.body);
     await core.catalog.updatePlan(planId, { active }, actorOf(request));
     return active ? 'unarchived' : 'archived';
   });
 
-  planForm('/access', async (request, planId) => {
+  planForm('/access', 'access', async (request, planId) => {
     await core.access.resources.add(planId, readAccessResourceForm(request.body), actorOf(request));
     return 'access_added';
   });
 
-  planForm('/access/:resource_id/remove', async (request, planId) => {
+  planForm('/access/:resource_id/remove', undefined, async (request, planId) => {
     const resourceId = z.object({ resource_id: z.uuid() }).safeParse(request.params).data?.resource_id;
     if (resourceId === undefined) throw new FormInputError('resource: no chat resource has that id');
     await core.access.resources.remove(planId, resourceId, actorOf(request));

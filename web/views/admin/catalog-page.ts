@@ -3,6 +3,9 @@ import { html } from '../escape-html.js';
 import { csrfField } from '../page-shell.js';
 import { renderAdminPage } from './admin-frame.js';
 import {
+  chosen,
+  draftValue,
+  type FormDraft,
   featuresHint,
   type PageRefusal,
   priceLabel,
@@ -48,10 +51,13 @@ export function renderCatalogPage(input: {
   subscribers: Map<string, number>;
   defaultCurrency: string;
   refusal?: PageRefusal | undefined;
+  /** The refused new-plan form, filled in again. */
+  draft?: FormDraft | undefined;
   saved?: string | undefined;
   actor: string;
   csrfToken: string;
 }): string {
+  const { draft } = input;
   const tiers = input.plans.filter((plan) => plan.kind === 'tier');
   const addons = input.plans.filter((plan) => plan.kind !== 'tier');
   const body = html`<div class="admin-plans"><h1>Plans</h1>
@@ -68,29 +74,29 @@ ${planTable('Add-ons', addons, input.subscribers)}
 ${csrfField(input.csrfToken)}
 <div class="form-row">
 <div><label for="new-id">Id (never changes)</label>
-<input type="text" id="new-id" name="id" required pattern="[a-z][a-z0-9_]{1,39}" autocomplete="off" aria-describedby="new-id-hint">
+<input type="text" id="new-id" name="id" required pattern="[a-z][a-z0-9_]{1,39}" autocomplete="off" aria-describedby="new-id-hint" value="${draftValue(draft, 'id')}">
 <p class="muted" id="new-id-hint"><small>Lower-case letters, digits and _; 2–40 characters.</small></p></div>
 <div><label for="new-kind">Kind</label>
-<select id="new-kind" name="kind"><option value="tier">Tier</option><option value="addon">Add-on</option></select></div>
+<select id="new-kind" name="kind"><option value="tier"${chosen(draft, 'kind', 'tier', true, 'selected')}>Tier</option><option value="addon"${chosen(draft, 'kind', 'addon', false, 'selected')}>Add-on</option></select></div>
 </div>
 <label for="new-name">Name</label>
-<input type="text" id="new-name" name="name" required maxlength="80">
+<input type="text" id="new-name" name="name" required maxlength="80" value="${draftValue(draft, 'name')}">
 <label for="new-description">Description</label>
-<textarea id="new-description" name="description" maxlength="500" rows="2"></textarea>
+<textarea id="new-description" name="description" maxlength="500" rows="2">${draftValue(draft, 'description')}</textarea>
 <label for="new-rank">Rank (tiers: higher is better and includes the lower tiers' chat access)</label>
-<input type="number" id="new-rank" name="rank" min="0" max="1000" step="1" value="0">
+<input type="number" id="new-rank" name="rank" min="0" max="1000" step="1" value="${draftValue(draft, 'rank', 0)}">
 <label for="new-features">Features</label>
 ${featuresHint}
-<textarea id="new-features" name="features" rows="3" aria-describedby="features-hint"></textarea>
-${quotaFields({}, 'new')}
+<textarea id="new-features" name="features" rows="3" aria-describedby="features-hint">${draftValue(draft, 'features')}</textarea>
+${quotaFields({}, 'new', draft)}
 <fieldset><legend>First prices (optional; leave empty for none)</legend>
 <div class="form-row">
 <div><label for="new-currency">Currency</label>
-<input type="text" id="new-currency" name="currency" value="${input.defaultCurrency}" pattern="[A-Za-z]{3}" maxlength="3"></div>
-<div><label for="new-month">Monthly price</label><input type="text" inputmode="decimal" id="new-month" name="month_amount" placeholder="49.00"></div>
-<div><label for="new-year">Yearly price</label><input type="text" inputmode="decimal" id="new-year" name="year_amount" placeholder="490.00"></div>
+<input type="text" id="new-currency" name="currency" value="${draftValue(draft, 'currency', input.defaultCurrency)}" pattern="[A-Za-z]{3}" maxlength="3"></div>
+<div><label for="new-month">Monthly price</label><input type="text" inputmode="decimal" id="new-month" name="month_amount" placeholder="49.00" value="${draftValue(draft, 'month_amount')}"></div>
+<div><label for="new-year">Yearly price</label><input type="text" inputmode="decimal" id="new-year" name="year_amount" placeholder="490.00" value="${draftValue(draft, 'year_amount')}"></div>
 </div></fieldset>
-<p><input type="checkbox" id="new-contact-sales" name="contact_sales"> <label for="new-contact-sales" class="inline-label">Priced with our team (the pricing page shows a contact form instead of a price)</label></p>
+<p><input type="checkbox" id="new-contact-sales" name="contact_sales"${chosen(draft, 'contact_sales', 'on', false, 'checked')}> <label for="new-contact-sales" class="inline-label">Priced with our team (the pricing page shows a contact form instead of a price)</label></p>
 <button type="submit" class="primary">Create plan</button>
 </form></div>`;
   return renderAdminPage({ title: 'Plans', section: 'plans', actor: input.actor, csrfToken: input.csrfToken, body });

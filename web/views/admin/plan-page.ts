@@ -5,6 +5,9 @@ import { html } from '../escape-html.js';
 import { csrfField } from '../page-shell.js';
 import { renderAdminPage } from './admin-frame.js';
 import {
+  chosen,
+  draftValue,
+  type FormDraft,
   featuresHint,
   intervalLabels,
   type PageRefusal,
@@ -36,7 +39,12 @@ function priceVersions(plan: PlanWithPrices, subscribers: Map<string, number>) {
 </table></div>`;
 }
 
-function accessResources(plan: PlanWithPrices, resources: PlanAccessResourceRow[], csrfToken: string) {
+function accessResources(
+  plan: PlanWithPrices,
+  resources: PlanAccessResourceRow[],
+  csrfToken: string,
+  draft: FormDraft | undefined,
+) {
   const rows = resources.map(
     (resource) =>
       html`<tr><th scope="row">${resourceKindLabels[resource.kind] ?? resource.kind}</th><td><code>${resource.resourceId}</code>${resource.scopeId ? html` in <code>${resource.scopeId}</code>` : ''}</td><td>${resource.label || '—'}</td><td>${formatInstant(resource.createdAt)}</td><td>
@@ -54,17 +62,23 @@ function accessResources(plan: PlanWithPrices, resources: PlanAccessResourceRow[
 ${csrfField(csrfToken)}
 <div class="form-row">
 <div><label for="access-kind">Kind</label>
-<select id="access-kind" name="kind">${Object.entries(resourceKindLabels).map(([kind, label]) => html`<option value="${kind}">${label}</option>`)}</select></div>
+<select id="access-kind" name="kind">${Object.entries(resourceKindLabels).map(
+    ([kind, label]) =>
+      html`<option value="${kind}"${chosen(draft, 'kind', kind, kind === 'discord_role', 'selected')}>${label}</option>`,
+  )}</select></div>
 <div><label for="access-resource">Role, chat or channel id</label>
-<input type="text" id="access-resource" name="resource_id" required maxlength="64" autocomplete="off"></div>
+<input type="text" id="access-resource" name="resource_id" required maxlength="64" autocomplete="off" value="${draftValue(draft, 'resource_id')}"></div>
 <div><label for="access-scope">Discord server (guild) id, roles only</label>
-<input type="text" id="access-scope" name="scope_id" maxlength="32" autocomplete="off"></div>
+<input type="text" id="access-scope" name="scope_id" maxlength="32" autocomplete="off" value="${draftValue(draft, 'scope_id')}"></div>
 <div><label for="access-label">Label</label>
-<input type="text" id="access-label" name="label" maxlength="100"></div>
+<input type="text" id="access-label" name="label" maxlength="100" value="${draftValue(draft, 'label')}"></div>
 </div>
 <button type="submit">Add</button>
 </form>`;
 }
+
+/** The plan page's forms that keep what was typed when refused. */
+export type PlanForm = 'details' | 'price' | 'access';
 
 /** One plan or add-on: its details and quotas, its price versions, archiving, and the chat access it grants. */
 export function renderPlanPage(input: {
@@ -73,11 +87,16 @@ export function renderPlanPage(input: {
   resources: PlanAccessResourceRow[];
   defaultCurrency: string;
   refusal?: PageRefusal | undefined;
+  /** The refused form and what was typed into it, filled in again. */
+  draft?: { form: PlanForm; fields: FormDraft } | undefined;
   saved?: string | undefined;
   actor: string;
   csrfToken: string;
 }): string {
   const { plan, csrfToken } = input;
+  const draftOf = (form: PlanForm) => (input.draft?.form === form ? input.draft.fields : undefined);
+  const details = draftOf('details');
+  const price = draftOf('price');
   const kind = plan.kind === 'tier' ? 'Tier' : 'Add-on';
   const body = html`<div class="admin-plans"><p><a href="/admin/catalog">← All plans</a></p>
 <h1>${plan.name} <small class="muted">${kind} <code>${plan.id}</code>${plan.active ? '' : ' · archived'}</small></h1>
@@ -92,13 +111,13 @@ ${priceVersions(plan, input.subscribers)}
 ${csrfField(csrfToken)}
 <div class="form-row">
 <div><label for="price-interval">Interval</label>
-<select id="price-interval" name="interval">${Object.entries(intervalLabels).map(([interval, label]) => html`<option value="${interval}">${label}</option>`)}</select></div>
+<select id="price-interval" name="interval">${Object.entries(intervalLabels).map(([interval, label]) => html`<option value="${interval}"${chosen(price, 'interval', interval, interval === 'month', 'selected')}>${label}</option>`)}</select></div>
 <div><label for="price-currency">Currency</label>
-<input type="text" id="price-currency" name="currency" value="${input.defaultCurrency}" pattern="[A-Za-z]{3}" maxlength="3" required></div>
+<input type="text" id="price-currency" name="currency" value="${draftValue(price, 'currency', input.defaultCurrency)}" pattern="[A-Za-z]{3}" maxlength="3" required></div>
 <div><label for="price-amount">New amount</label>
-<input type="text" inputmode="decimal" id="price-amount" name="amount" required placeholder="49.00"></div>
+<input type="text" inputmode="decimal" id="price-amount" name="amount" required placeholder="49.00" value="${draftValue(price, 'amount')}"></div>
 <div><label for="price-access-days">Access days (one-time only; empty: for good)</label>
-<input type="number" min="1" max="36500" step="1" id="price-access-days" name="access_days"></div>
+<input type="number" min="1" max="36500" step="1" id="price-access-days" name="access_days" value="${draftValue(price, 'access_days')}"></div>
 </div>
 <button type="submit" class="primary">Save new price</button>
 </form>
@@ -107,20 +126,20 @@ ${csrfField(csrfToken)}
 <form method="post" action="/admin/catalog/${plan.id}" class="card" aria-labelledby="details">
 ${csrfField(csrfToken)}
 <label for="plan-name">Name</label>
-<input type="text" id="plan-name" name="name" required maxlength="80" value="${plan.name}">
+<input type="text" id="plan-name" name="name" required maxlength="80" value="${draftValue(details, 'name', plan.name)}">
 <label for="plan-description">Description</label>
-<textarea id="plan-description" name="description" maxlength="500" rows="2">${plan.description}</textarea>
+<textarea id="plan-description" name="description" maxlength="500" rows="2">${draftValue(details, 'description', plan.description)}</textarea>
 <label for="plan-rank">Rank${plan.kind === 'tier' ? ' (higher is better and includes the lower tiers’ chat access)' : ''}</label>
-<input type="number" id="plan-rank" name="rank" min="0" max="1000" step="1" value="${plan.rank}">
+<input type="number" id="plan-rank" name="rank" min="0" max="1000" step="1" value="${draftValue(details, 'rank', plan.rank)}">
 <label for="plan-features">Features</label>
 ${featuresHint}
-<textarea id="plan-features" name="features" rows="5" aria-describedby="features-hint">${plan.features.join('\n')}</textarea>
-${quotaFields(plan.quotas, 'plan')}
-<p><input type="checkbox" id="plan-contact-sales" name="contact_sales"${plan.contactSales ? html` checked` : ''}> <label for="plan-contact-sales" class="inline-label">Priced with our team (the pricing page shows a contact form instead of a price)</label></p>
+<textarea id="plan-features" name="features" rows="5" aria-describedby="features-hint">${draftValue(details, 'features', plan.features.join('\n'))}</textarea>
+${quotaFields(plan.quotas, 'plan', details)}
+<p><input type="checkbox" id="plan-contact-sales" name="contact_sales"${chosen(details, 'contact_sales', 'on', plan.contactSales, 'checked')}> <label for="plan-contact-sales" class="inline-label">Priced with our team (the pricing page shows a contact form instead of a price)</label></p>
 <button type="submit" class="primary">Save details</button>
 </form>
 
-${accessResources(plan, input.resources, csrfToken)}
+${accessResources(plan, input.resources, csrfToken, draftOf('access'))}
 
 <h2 id="availability">Availability</h2>
 <form method="post" action="/admin/catalog/${plan.id}/archive" class="card" aria-labelledby="availability">
