@@ -20,6 +20,17 @@ export type PlanChangeListener = (planId: string) => Promise<unknown>;
 /** Fields whose change alters what holders of the plan get (a price change does not: they keep theirs). */
 const entitlementFields = ['features', 'quotas', 'active', 'rank'] as const;
 
+/** Equal as stored: jsonb keeps no key order, so quotas compare with sorted keys. */
+const sameValue = (left: unknown, right: unknown) => {
+  const canonical = (value: unknown) =>
+    JSON.stringify(
+      value !== null && typeof value === 'object' && !Array.isArray(value)
+        ? Object.fromEntries(Object.entries(value).sort(([first], [second]) => first.localeCompare(second)))
+        : value,
+    );
+  return canonical(left) === canonical(right);
+};
+
 export function createCatalogService(deps: { db: Database; defaultCurrency: string }) {
   const { db, defaultCurrency } = deps;
   const planChangeListeners: PlanChangeListener[] = [];
@@ -148,8 +159,12 @@ export function createCatalogService(deps: { db: Database; defaultCurrency: stri
     },
 
     async updatePlan(id: string, input: UpdatePlanInput, actor: string): Promise<PlanWithPrices> {
+      let holdersAffected = false;
       const updated = await db.transaction(async (transaction) => {
         const before = await this.getPlan(id, transaction);
+        holdersAffected = entitlementFields.some(
+          (field) => input[field] !== undefined && !sameValue(input[field], before[field]),
+        );
         const { prices, contact_sales: contactSales, ...fields } = input;
         await transaction
           .update(plans)
@@ -169,8 +184,7 @@ export function createCatalogService(deps: { db: Database; defaultCurrency: stri
         });
         return this.getPlan(id, transaction);
       });
-      if (entitlementFields.some((field) => input[field] !== undefined))
-        for (const listener of planChangeListeners) await listener(id);
+      if (holdersAffected) for (const listener of planChangeListeners) await listener(id);
       return updated;
     },
 
