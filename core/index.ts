@@ -27,6 +27,7 @@ import { createAccessFreezes } from './entitlements/access-freezes.js';
 import { createEntitlementService, entitlementsChangedJob } from './entitlements/entitlement-service.js';
 import { createManualGrants } from './entitlements/manual-grants.js';
 import { createQuotaCounters } from './entitlements/quota-counters.js';
+import { refreshPlanHolders } from './entitlements/refresh-plan-holders.js';
 import { createFeatureFlags } from './feature-flags/feature-flags.js';
 import { createFunnelService } from './funnel/funnel-service.js';
 import { createLinkCodes } from './identity/link-codes.js';
@@ -162,6 +163,8 @@ export async function createCore(dependencies: CoreDependencies) {
     // The per-process copy only makes sense in front of Redis.
     localCacheTtlMs: config.REDIS_URL ? config.ENTITLEMENT_LOCAL_CACHE_TTL_MS : 0,
   });
+  // A plan edit (features, quotas, archive) reaches its holders now, not when their rows next fall due.
+  catalog.onPlanChanged((planId) => refreshPlanHolders({ db, entitlements }, planId));
   const promotions = createPromotionService({ db, clock, defaultCurrency: config.DEFAULT_CURRENCY });
   const checkout = createCheckoutService({
     db,

@@ -259,6 +259,27 @@ const visits: PageVisit[] = [
       await page.getByRole('heading', { name: 'Recent positions' }).waitFor();
     },
   },
+  {
+    name: 'the admin plans page',
+    async open(page, harness) {
+      await signInAsAdmin(harness, page);
+      await load(page, '/admin/catalog');
+    },
+  },
+  {
+    name: 'the admin page of one plan',
+    async open(page, harness) {
+      await signInAsAdmin(harness, page);
+      await load(page, '/admin/catalog/pro');
+    },
+  },
+  {
+    name: 'the admin promo codes page',
+    async open(page, harness) {
+      await signInAsAdmin(harness, page);
+      await load(page, '/admin/catalog/promotions');
+    },
+  },
 ];
 
 describeInBrowser('every page in a browser', () => {
