@@ -87,8 +87,7 @@ export async function adminMemberPageRoutes(app: FastifyInstance, core: Core) {
 
   app.get(`${adminPaths.members}/:user_id`, { schema: hiddenFromDocs, preHandler: guard }, async (request, reply) => {
     const parsed = memberParams.safeParse(request.params);
-    if (!parsed.success)
-      return refuse(request, reply, notFound('member_not_found', 'No member has this id.'));
+    if (!parsed.success) return refuse(request, reply, notFound('member_not_found', 'No member has this id.'));
     const userId = parsed.data.user_id;
     try {
       const member = await core.members.lookup(userId);

@@ -70,10 +70,11 @@ export async function adminPageRoutes(app: FastifyInstance, core: Core) {
   });
 
   async function inbox(reply: FastifyReply, actor: string, replayed?: string, status?: PaymentEventStatus) {
+    // One status picked: its events alone; otherwise what needs the owner, dead letters and failures.
     const [counts, failing, dead, selected] = await Promise.all([
       core.paymentEvents.countByStatus([...paymentEventStatuses]),
-      core.paymentEvents.list({ status: 'failed', limit: 50 }),
-      core.paymentEvents.list({ status: 'dead', limit: 100 }),
+      status ? [] : core.paymentEvents.list({ status: 'failed', limit: 50 }),
+      status ? [] : core.paymentEvents.list({ status: 'dead', limit: 100 }),
       status ? core.paymentEvents.list({ status, limit: 100 }) : undefined,
     ]);
     const filtered = status && selected ? { status, events: selected } : undefined;

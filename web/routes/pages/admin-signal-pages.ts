@@ -10,7 +10,11 @@ import { sendHtml } from './page-replies.js';
 const trackRecordSize = 25;
 
 /** Whatever was posted, as text to show again; the checks themselves are core's (parseSignalInput). */
-const text = (maxLength: number) => z.string().catch('').transform((value) => value.slice(0, maxLength));
+const text = (maxLength: number) =>
+  z
+    .string()
+    .catch('')
+    .transform((value) => value.slice(0, maxLength));
 const signalForm = z.object({
   instrument: text(40),
   side: text(10),

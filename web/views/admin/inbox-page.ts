@@ -39,10 +39,7 @@ ${
 ${head}
 <tbody data-figure="listed" data-value="${input.filtered.events.length}">${input.filtered.events.length ? input.filtered.events.map((event) => eventRow(event, event.status === 'dead' ? replayButton(event) : '')) : html`<tr><td colspan="6">None.</td></tr>`}</tbody>
 </table></div>`
-    : ''
-}
-
-<h2>Dead letters</h2>
+    : html`<h2>Dead letters</h2>
 <p class="muted">Retries gave up on these. Replaying is safe: every effect is keyed, so nothing doubles.</p>
 <div class="table-scroll"><table>
 <caption>Dead letters, newest first</caption>
@@ -55,6 +52,7 @@ ${head}
 <caption>Latest failures with their last error</caption>
 ${head}
 <tbody>${input.failing.length ? input.failing.map((event) => eventRow(event, '')) : html`<tr><td colspan="6">Nothing failing.</td></tr>`}</tbody>
-</table></div>`;
+</table></div>`
+}`;
   return renderAdminPage({ title: 'Webhooks', section: 'inbox', actor: input.actor, csrfToken: input.csrfToken, body });
 }

@@ -37,5 +37,11 @@ export function renderMembersPage(input: {
 </form>
 <p class="muted">Also understood: a user id, <code>telegram:123456</code>, a Discord mention <code>&lt;@123&gt;</code> or <code>@username</code>, as in <code>/admin lookup</code>.</p>
 ${results}`;
-  return renderAdminPage({ title: 'Members', section: 'members', actor: input.actor, csrfToken: input.csrfToken, body });
+  return renderAdminPage({
+    title: 'Members',
+    section: 'members',
+    actor: input.actor,
+    csrfToken: input.csrfToken,
+    body,
+  });
 }

@@ -87,5 +87,11 @@ ${verification}
 <thead><tr><th scope="col">Signal</th><th scope="col">Published</th><th scope="col">Instrument</th><th scope="col">Side</th><th scope="col">Entry</th><th scope="col">Stop</th><th scope="col">Targets</th><th scope="col">Note</th><th scope="col">Deliveries</th><th scope="col">Hash</th></tr></thead>
 <tbody>${rows.length ? rows : html`<tr><td colspan="10">Nothing published yet.</td></tr>`}</tbody>
 </table></div>`;
-  return renderAdminPage({ title: 'Signals', section: 'signals', actor: input.actor, csrfToken: input.csrfToken, body });
+  return renderAdminPage({
+    title: 'Signals',
+    section: 'signals',
+    actor: input.actor,
+    csrfToken: input.csrfToken,
+    body,
+  });
 }
