@@ -199,9 +199,16 @@ describe('the owner’s members and signals pages', () => {
     const badDays = await admin.post(`/admin/members/${userId}/grants`, { plan_id: 'pro', days: 'many' });
     expect(badDays.statusCode).toBe(400);
     expect(figuresOf(badDays.body)['error-code']).toBe('invalid_request');
-    const otherGrant = await admin.post(`/admin/members/${userId}/grants/00000000-0000-4000-8000-000000000000/revoke`);
+    // Another member's grant, through this member's page: refused, and it stands.
+    const someoneElse = await member('Someone Else');
+    const theirGrant = await harness.core.grants.grant(
+      { userId: someoneElse.userId, planId: 'pro', days: 7, expiresAt: null, reason: 'test' },
+      'test',
+    );
+    const otherGrant = await admin.post(`/admin/members/${userId}/grants/${theirGrant.id}/revoke`);
     expect(otherGrant.statusCode).toBe(404);
     expect(figuresOf(otherGrant.body)['error-code']).toBe('grant_not_found');
+    expect((await harness.core.entitlements.get(someoneElse.userId)).tier).toBe('pro');
     const noMember = await admin.get('/admin/members/00000000-0000-4000-8000-000000000000');
     expect(noMember.statusCode).toBe(404);
     expect(figuresOf(noMember.body)['error-code']).toBe('member_not_found');
@@ -274,6 +281,15 @@ describe('the owner’s members and signals pages', () => {
     const again = await admin.post(`/admin/members/${userId}/access/sync`);
     expect(again.headers.location).toBe(`/admin/members/${userId}?done=resynced&changes=0`);
     expect((await admin.get(again.headers.location!)).body).toContain('0 changes.');
+    const audits = await harness.core.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'access.resynced'), eq(auditLog.subjectId, userId)))
+      .orderBy(auditLog.id);
+    expect(audits.map((audit) => [audit.actor, audit.details])).toEqual([
+      [actor, { changes: 1, failures: 0 }],
+      [actor, { changes: 0, failures: 0 }],
+    ]);
   });
 
   it('publishing a valid signal from the form puts it in the track record and the chain verifies', async () => {

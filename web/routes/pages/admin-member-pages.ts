@@ -187,10 +187,10 @@ export async function adminMemberPageRoutes(app: FastifyInstance, core: Core) {
     return 'refund_requested';
   });
 
-  // As `/admin sync <member>`: reconcile now, and say how many changes it made.
-  memberAction('/access/sync', {}, async ({ userId }) => {
+  // As `/admin sync <member>`: reconcile now (audited), and say how many changes it made.
+  memberAction('/access/sync', {}, async ({ userId, request }) => {
     await core.members.resolve(userId, 'console');
-    const report = await core.access.reconcileUser(userId);
+    const report = await core.access.resyncForModerator(userId, actorOf(request));
     return `resynced&changes=${report.actions.length}`;
   });
 }
