@@ -254,6 +254,11 @@ describe('the owner’s members and signals pages', () => {
     expect(tooMuch.statusCode).toBe(400);
     expect(figuresOf(tooMuch.body)['error-code']).toBe('refund_amount_invalid');
 
+    const partial = await admin.post(action, { amount: '10.00', reason: 'late signal' });
+    expect(partial.headers.location).toBe(`/admin/members/${userId}?done=refund_requested`);
+    await harness.drain();
+    const [partly] = await harness.core.db.select().from(purchases).where(eq(purchases.userId, userId));
+    expect(partly!.amountRefundedMinor).toBe(1000);
     const refunded = await admin.post(action, { amount: '', reason: 'asked nicely' });
     expect(refunded.statusCode, refunded.body).toBe(303);
     expect(refunded.headers.location).toBe(`/admin/members/${userId}?done=refund_requested`);
