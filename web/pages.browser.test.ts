@@ -280,6 +280,53 @@ const visits: PageVisit[] = [
       await load(page, '/admin/catalog/promotions');
     },
   },
+  {
+    name: 'the admin member search with a result',
+    async open(page, harness) {
+      await harness.test.createUser({ email: 'searched.member@example.com', display_name: 'Searched Member' });
+      await signInAsAdmin(harness, page);
+      await load(page, '/admin/members?q=searched');
+      await page.getByRole('link', { name: 'Searched Member' }).waitFor();
+    },
+  },
+  {
+    name: 'the admin page of one member, with a grant and a freeze',
+    async open(page, harness) {
+      const { id } = await harness.test.createUser({
+        email: 'one.member@example.com',
+        platform: 'telegram',
+        external_id: '4410001',
+        display_name: 'One Member',
+      });
+      await harness.test.core.grants.grant(
+        { userId: id, planId: 'pro', days: 30, expiresAt: null, reason: 'test' },
+        'test',
+      );
+      await harness.test.core.freezes.freeze({ userId: id, reason: 'test' }, 'test');
+      await signInAsAdmin(harness, page);
+      await load(page, `/admin/members/${id}`);
+    },
+  },
+  {
+    name: 'the admin signals page with its track record',
+    async open(page, harness) {
+      await harness.test.core.signals.publish(
+        {
+          instrument: 'BTCUSDT',
+          side: 'long',
+          entry: '64250.5',
+          stop: '63000',
+          targets: ['65000', '66000'],
+          note: 'breakout',
+          idempotency_key: `pages-visit-${Date.now()}`,
+        },
+        'test',
+      );
+      await signInAsAdmin(harness, page);
+      await load(page, '/admin/track-record');
+      await page.getByText('Chain verified').waitFor();
+    },
+  },
 ];
 
 describeInBrowser('every page in a browser', () => {
