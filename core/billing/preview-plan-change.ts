@@ -33,5 +33,11 @@ export async function previewPlanChange(
     line,
     prorateAt: deps.clock.now(),
   });
-  return { ...preview, fromPlanId: subscription.planId, planId: plan.id, planName: plan.name, interval: price.interval };
+  return {
+    ...preview,
+    fromPlanId: subscription.planId,
+    planId: plan.id,
+    planName: plan.name,
+    interval: price.interval,
+  };
 }
