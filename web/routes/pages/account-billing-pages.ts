@@ -20,7 +20,8 @@ const billingQuery = z.object({
 const actionNotices: ReadonlySet<string> = new Set(['canceled', 'resumed', 'changed']);
 
 /** Which plan the member asks for; never whose subscription (that is always the signed-in member's). */
-const planChoice = z.object({ plan_id: z.string().min(1).max(64) });
+// Passthrough keeps `_csrf` in the body for the CSRF check, which runs after validation.
+const planChoice = z.object({ plan_id: z.string().min(1).max(64) }).passthrough();
 
 /** The signed-in member, set by requireMemberPage. */
 const memberOf = (request: FastifyRequest) => {
