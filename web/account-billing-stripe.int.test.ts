@@ -11,13 +11,16 @@ describe('billing page on Stripe', () => {
   const stripeTest = useStripeTestShop();
 
   type Item = { price: { id: string; unit_amount: number }; current_period_start: number; current_period_end: number };
+  /** The fake's subscription's tier item (the first), as it is now. */
+  const tierItem = (subscriptionId: string) =>
+    (stripeTest.fake.object('subscription', subscriptionId) as unknown as { items: { data: Item[] } }).items.data[0]!;
 
   it('previews a switch with Stripe’s proration lines (each rounded as Stripe rounds them), then the confirm switches the Stripe item', async () => {
     const { shop, fake } = stripeTest;
     await shop.harness.openMemberPages();
     const member = await shop.subscriber('billing-preview@example.com');
     shop.advance(9 * dayMs + 12_345_000);
-    const item = (fake.object('subscription', member.subscriptionId) as { items: { data: Item[] } }).items.data[0]!;
+    const item = tierItem(member.subscriptionId);
     const vip = (await shop.harness.core.catalog.getPlan('vip')).prices.find(
       (price) => price.active && price.interval === 'month',
     )!.amountMinor;
@@ -43,13 +46,11 @@ describe('billing page on Stripe', () => {
     expect(preview.body).toContain(`<dd data-preview-recurring>${formatMoney(vip, 'usd')} per month</dd>`);
     expect(preview.body).toContain(`next invoice on ${formatDate(new Date(item.current_period_end * 1000))}`);
     // The preview changed nothing at Stripe.
-    expect(
-      (fake.object('subscription', member.subscriptionId) as { items: { data: Item[] } }).items.data[0]!.price.id,
-    ).toBe(item.price.id);
+    expect(tierItem(member.subscriptionId).price.id).toBe(item.price.id);
 
     const changed = await browser.post('/account/billing/change-plan', { plan_id: 'vip' });
     expect(changed.statusCode, changed.body).toBe(303);
-    const switched = (fake.object('subscription', member.subscriptionId) as { items: { data: Item[] } }).items.data[0]!;
+    const switched = tierItem(member.subscriptionId);
     expect(switched.price.unit_amount).toBe(vip);
     const page = await browser.get('/account/billing?done=changed');
     expect(page.body).toContain('<dd>VIP</dd>');
