@@ -3,6 +3,7 @@ import type { Database } from '../../db/client.js';
 import { identities } from '../../db/schema/index.js';
 import type { CatalogService, PlanWithPrices } from '../catalog/catalog-service.js';
 import type { EntitlementService } from '../entitlements/entitlement-service.js';
+import { isAppError } from '../errors.js';
 import type { ReferralService } from '../referrals/referral-service.js';
 import { listMemberInvoices, type MemberInvoice } from './member-invoices.js';
 import { discountedInvoice } from './subscription-discount.js';
@@ -67,9 +68,10 @@ export function createBillingOverview(deps: {
     if (!planPriceId) return null;
     try {
       return await deps.catalog.getPrice(planPriceId);
-    } catch {
+    } catch (error) {
       // A price row removed from the catalog leaves the amount unknown rather than failing the page.
-      return null;
+      if (isAppError(error) && error.code === 'price_not_found') return null;
+      throw error;
     }
   }
 
