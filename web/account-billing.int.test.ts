@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatDate, formatMoney } from '../core/formatting.js';
 import { sandboxShop } from '../core/testing/sandbox-shop.js';
-import { createTestApp, type TestApp } from '../core/testing/test-core.js';
+import { adminHeaders, createTestApp, type TestApp } from '../core/testing/test-core.js';
 import { signedInMemberBrowser } from './testing/member-browser.js';
 
 /**
@@ -85,6 +85,33 @@ describe('billing page', () => {
     const after = await browser.get('/account/billing');
     expect(after.body).toMatch(/<tr data-invoice-state="refunded">[\s\S]*?\$49\.00[\s\S]*?Refunded/);
     expect(after.body).not.toContain('data-invoice-state="paid"');
+  });
+
+  it('the next billing amount is the plan price plus the add-ons, and the add-ons are listed', async () => {
+    const userId = await member();
+    const checkout = await test.app.inject({
+      method: 'POST',
+      url: '/v1/billing/checkout-session',
+      headers: adminHeaders,
+      payload: { user_id: userId, plan_id: 'pro', addons: [{ plan_id: 'addon_seat', quantity: 2 }] },
+    });
+    expect(checkout.statusCode, checkout.body).toBe(200);
+    const paid = await test.app.inject({
+      method: 'POST',
+      url: `${new URL(checkout.json<{ url: string }>().url).pathname}/pay`,
+    });
+    expect(paid.statusCode).toBe(200);
+    await test.drain();
+    const price = async (planId: string) =>
+      (await test.core.catalog.getPlan(planId)).prices.find((each) => each.active && each.interval === 'month')!
+        .amountMinor;
+    const total = (await price('pro')) + 2 * (await price('addon_seat'));
+    const periodEnd = await shop.periodEnd(userId);
+    const { page } = await signedInMemberBrowser(test.app, test.core, userId, '/account/billing');
+    expect(page.body).toContain(`${formatDate(periodEnd)}: ${formatMoney(total, 'usd')}`);
+    const seatName = (await test.core.catalog.getPlan('addon_seat')).name;
+    expect(page.body).toContain(`<li>${seatName} × 2</li>`);
+    expect(page.body).toContain('href="/pricing#add-ons"');
   });
 
   it('cancel at period end then resume changes the state sentence each time', async () => {
