@@ -29,8 +29,8 @@ export function renderBillingPage(input: {
     title: 'Billing',
     viewer,
     current: 'account',
-    body: html`${renderAccountNavigation('billing')}
-<div class="billing-page">
+    body: html`<div class="billing-page">
+${renderAccountNavigation('billing')}
 ${input.notice ? html`<p class="notice success" role="status">${noticeWords[input.notice]}</p>` : ''}
 <h1>Billing</h1>
 ${renderPlanSection(overview, viewer.csrfToken)}
