@@ -23,7 +23,9 @@ export function renderPlanChangeSection(overview: BillingOverview, csrfToken: st
 <p>Resume the subscription to switch plans.</p>
 </section>`;
   const choices = overview.planChoices.map(
-    (choice) => html`<li><form class="plan-choice" method="post" action="/account/billing/change-plan/preview">${csrfField(csrfToken)}
+    (
+      choice,
+    ) => html`<li><form class="plan-choice" method="post" action="/account/billing/change-plan/preview">${csrfField(csrfToken)}
 <input type="hidden" name="plan_id" value="${choice.planId}">
 <span>${choice.name}: ${formatMoney(choice.amountMinor, choice.currency)}${perInterval[choice.interval] ?? ''}</span>
 <button type="submit" class="button">${choice.direction === 'upgrade' ? 'Upgrade' : 'Downgrade'} to ${choice.name}</button>
