@@ -13,6 +13,7 @@ import { createFigureHistory } from './admin-web/figure-history.js';
 import { createApiAccess } from './auth/create-api-access.js';
 import { createAutotradeService } from './autotrade/autotrade-service.js';
 import { createSeededPriceFeed } from './autotrade/seeded-price-feed.js';
+import { createBillingOverview } from './billing/billing-overview.js';
 import { createBusinessFigures } from './billing/business-figures.js';
 import { createCheckoutService } from './billing/checkout-service.js';
 import { createSandboxProvider, type SandboxProvider } from './billing/providers/sandbox/sandbox-provider.js';
@@ -213,6 +214,7 @@ export async function createCore(dependencies: CoreDependencies) {
   // Signs checkout and manage links and keys the /link code hashes; stable while the admin key is.
   const linkSecret = deriveLinkSecret(config.LINK_SIGNING_SECRET, adminKey);
   const referrals = createReferralService({ db, clock, publicUrl: config.PUBLIC_URL, promotions });
+  const billingOverview = createBillingOverview({ db, catalog, entitlements, subscriptions, referrals });
   const links = createSignedLinks({
     catalog,
     checkout,
@@ -417,6 +419,7 @@ export async function createCore(dependencies: CoreDependencies) {
     entitlements,
     checkout,
     subscriptions,
+    billingOverview,
     grants,
     freezes,
     ingestWebhook,

@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { adminHeaders } from '../core/testing/test-core.js';
 import { signInAsAdmin, submitAdminKey } from './testing/browser-admin-sign-in.js';
+import { openFullBillingPageAfterBuyingPro } from './testing/browser-billing.js';
 import { type BrowserHarness, startBrowserHarness } from './testing/browser-harness.js';
 import { signInOnPlan } from './testing/browser-member-on-plan.js';
 import { signInWithBotLink } from './testing/browser-sign-in.js';
@@ -67,6 +68,21 @@ const visits: PageVisit[] = [
       await load(page, '/account/billing');
     },
     screenshot: { name: 'account-billing', phone: true },
+  },
+  // The full billing page and its plan-change preview, for a member the rollout's allow-list names.
+  {
+    name: 'the full billing page of a Pro subscriber inside the rollout',
+    async open(page, harness) {
+      await openFullBillingPageAfterBuyingPro(page, harness);
+    },
+  },
+  {
+    name: 'the plan-change preview page',
+    async open(page, harness) {
+      await openFullBillingPageAfterBuyingPro(page, harness);
+      await page.getByRole('button', { name: 'Upgrade to VIP' }).click();
+      await page.getByRole('button', { name: 'Confirm: switch to VIP' }).waitFor();
+    },
   },
   {
     name: 'the checkout success page',
