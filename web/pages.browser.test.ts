@@ -58,7 +58,7 @@ const visits: PageVisit[] = [
     },
   },
   {
-    name: 'the billing page of a signed-in Pro member',
+    name: 'the plan summary a Pro member outside the rollout gets',
     async open(page, harness) {
       const { userId } = await signInWithBotLink(harness, page);
       await harness.test.core.grants.grant(
@@ -67,7 +67,6 @@ const visits: PageVisit[] = [
       );
       await load(page, '/account/billing');
     },
-    screenshot: { name: 'account-billing', phone: true },
   },
   // The full billing page and its plan-change preview, for a member the rollout's allow-list names.
   {
@@ -75,6 +74,7 @@ const visits: PageVisit[] = [
     async open(page, harness) {
       await openFullBillingPageAfterBuyingPro(page, harness);
     },
+    screenshot: { name: 'account-billing', phone: true },
   },
   {
     name: 'the plan-change preview page',
@@ -83,6 +83,7 @@ const visits: PageVisit[] = [
       await page.getByRole('button', { name: 'Upgrade to VIP' }).click();
       await page.getByRole('button', { name: 'Confirm: switch to VIP' }).waitFor();
     },
+    screenshot: { name: 'plan-change-preview' },
   },
   {
     name: 'the checkout success page',
@@ -185,6 +186,7 @@ const visits: PageVisit[] = [
       await load(page, '/signals');
       await page.locator('.signal-card.locked').first().waitFor();
     },
+    screenshot: { name: 'signals-locked', phone: true },
   },
   {
     name: 'the signals page of a Pro member',
@@ -210,6 +212,7 @@ const visits: PageVisit[] = [
       await page.getByRole('button', { name: 'Create key' }).click();
       await page.getByRole('heading', { name: 'Your new API key' }).waitFor();
     },
+    screenshot: { name: 'api-key-created' },
   },
   {
     name: 'the API keys page of a Pro member with a key',
@@ -247,6 +250,7 @@ const visits: PageVisit[] = [
       await load(page, '/account/autotrade');
       await page.getByText('Locked', { exact: true }).waitFor();
     },
+    screenshot: { name: 'autotrade-locked' },
   },
   {
     name: 'the autotrade page of a Pro member following signals',
@@ -288,6 +292,7 @@ const visits: PageVisit[] = [
       await signInAsAdmin(harness, page);
       await load(page, '/admin/catalog/pro');
     },
+    screenshot: { name: 'admin-plan' },
   },
   {
     name: 'the admin promo codes page',
@@ -322,6 +327,7 @@ const visits: PageVisit[] = [
       await signInAsAdmin(harness, page);
       await load(page, `/admin/members/${id}`);
     },
+    screenshot: { name: 'admin-member' },
   },
   {
     name: 'the admin signals page with its track record',
@@ -342,6 +348,7 @@ const visits: PageVisit[] = [
       await load(page, '/admin/track-record');
       await page.getByText('Chain verified').waitFor();
     },
+    screenshot: { name: 'admin-track-record' },
   },
 ];
 
