@@ -76,6 +76,11 @@ const environmentVariables = z.object({
   STRIPE_WEBHOOK_SECRET: optionalString,
   /** An origin only (`http://127.0.0.1:12111`): the SDK adds `/v1/…` itself. */
   STRIPE_API_BASE: baseUrlEndingWith(/^\/?$/, 'must be an origin without a path (the SDK adds /v1)'),
+  /** BitPay's API token for invoices; setting it turns the BitPay provider on. */
+  BITPAY_TOKEN: optionalString,
+  BITPAY_ENVIRONMENT: z.enum(['test', 'prod']).default('test'),
+  /** An origin only; unset: https://test.bitpay.com or https://bitpay.com by BITPAY_ENVIRONMENT (tests: a stand-in). */
+  BITPAY_API_BASE: baseUrlEndingWith(/^\/?$/, 'must be an origin without a path (the client adds /invoices)'),
   /**
    * The offline sandbox provider (a Pay button that needs no card). Unset: on outside production,
    * off in production, where it must be turned on on purpose since anyone could pay with it.
@@ -240,6 +245,9 @@ export const configSchema = environmentVariables
     PUBLIC_URL: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
     SANDBOX_ENABLED: config.SANDBOX_ENABLED ?? config.NODE_ENV !== 'production',
     SANDBOX_WEBHOOK_SECRET: config.SANDBOX_WEBHOOK_SECRET ?? `sbx_whsec_${randomBytes(24).toString('hex')}`,
+    BITPAY_API_BASE:
+      config.BITPAY_API_BASE ??
+      (config.BITPAY_ENVIRONMENT === 'prod' ? 'https://bitpay.com' : 'https://test.bitpay.com'),
     STRIPE_WEBHOOK_SECRETS: (config.STRIPE_WEBHOOK_SECRET ?? '')
       .split(',')
       .map((secret) => secret.trim())

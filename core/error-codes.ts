@@ -92,6 +92,7 @@ export const errorCodes = {
   provider_rejected: 'The payment provider refused the request.',
   provider_resource_missing: 'The payment provider has no such object.',
   provider_response_invalid: 'The payment provider answered with something we cannot read.',
+  provider_operation_unsupported: 'The payment provider cannot do this (crypto processors have no subscriptions).',
   portal_not_available: 'The provider has no self-service billing portal.',
 
   // Referrals and promo codes

@@ -15,6 +15,7 @@ import { createAutotradeService } from './autotrade/autotrade-service.js';
 import { createSeededPriceFeed } from './autotrade/seeded-price-feed.js';
 import { createBusinessFigures } from './billing/business-figures.js';
 import { createCheckoutService } from './billing/checkout-service.js';
+import { createBitpayProvider } from './billing/providers/bitpay/bitpay-provider.js';
 import { createSandboxProvider, type SandboxProvider } from './billing/providers/sandbox/sandbox-provider.js';
 import { createStripeProvider } from './billing/providers/stripe/stripe-provider.js';
 import { buildRevenueReport } from './billing/revenue-report.js';
@@ -139,6 +140,17 @@ export async function createCore(dependencies: CoreDependencies) {
         idempotencyPrefix: config.IDEMPOTENCY_PREFIX,
         clock,
         logger,
+      }),
+    );
+  }
+  if (config.BITPAY_TOKEN) {
+    providers.set(
+      'bitpay',
+      createBitpayProvider({
+        token: config.BITPAY_TOKEN,
+        apiBase: config.BITPAY_API_BASE,
+        publicUrl: config.PUBLIC_URL,
+        clock,
       }),
     );
   }
