@@ -28,8 +28,9 @@ export interface BitpayCreateInvoiceRequest {
 /**
  * BitPay's invoice API over plain fetch, not the official `bitpay-sdk`: the SDK reads every
  * answer with `response.json()`, which rounds the amounts above 2^53 that BitPay sends
- * (paymentTotals in wei), and it only targets bitpay.com / test.bitpay.com, so tests could not
- * point it at a local stand-in. The calls are the documented ones: `POST /invoices` with the
+ * (paymentTotals in wei); its factories pick the host from Test/Prod only, so tests could not
+ * point it at a local stand-in; and it signs merchant-facade calls with a private key we do
+ * not hold for a token's simple invoice calls. The calls are the documented ones: `POST /invoices` with the
  * token in the body, `GET /invoices/:id?token=`, `GET /invoices/guid/:guid?token=` and
  * `GET /invoices?token=&dateStart=&dateEnd=`, each with `X-Accept-Version: 2.0.0`. Note: on
  * bitpay.com the date search needs the merchant facade, whose requests BitPay wants signed
