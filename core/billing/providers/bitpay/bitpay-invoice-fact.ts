@@ -36,19 +36,18 @@ export function toMinorUnits(value: string, decimals: number): bigint {
   return divideDown(parsed.digits * 10n ** BigInt(decimals), 10n ** BigInt(parsed.scale));
 }
 
-const ourPosDataSchema = z.object({
-  [metadataKeys.userId]: z.string().min(1).max(100),
-  [metadataKeys.checkoutId]: z.string().min(1).max(100),
-});
+const ourPosDataSchema = z.object({ [metadataKeys.userId]: z.string().min(1).max(100) });
 
-/** Our ids from posData, which we write as JSON at checkout; another shop's posData is not ours. */
+/**
+ * Our ids: the user from posData, which we write as JSON at checkout, and the checkout from the
+ * orderId we set. An invoice whose posData is not ours (another shop on the account) has none.
+ */
 function ourIds(invoice: BitpayInvoice): { userId: string | null; checkoutId: string | null } {
   if (!invoice.posData) return { userId: null, checkoutId: null };
   try {
-    // posData is ours only when it parses; numbers inside are irrelevant here.
     const parsed = ourPosDataSchema.safeParse(JSON.parse(invoice.posData));
     if (!parsed.success) return { userId: null, checkoutId: null };
-    return { userId: parsed.data[metadataKeys.userId]!, checkoutId: parsed.data[metadataKeys.checkoutId]! };
+    return { userId: parsed.data[metadataKeys.userId]!, checkoutId: invoice.orderId ?? null };
   } catch {
     return { userId: null, checkoutId: null };
   }

@@ -271,7 +271,7 @@ describe('every BitPay status and payment case maps to one defined state', () =>
     expect(await invoiceFact(id)).toMatchObject({ state, settledMinor, pendingMinor: 0 });
   });
 
-  it('an invoice of ours carries our user and checkout ids from posData', async () => {
+  it('an invoice of ours carries our user id (posData) and checkout id (orderId)', async () => {
     const { providerSessionId: id } = await provider.createCheckout(checkout('checkout-ids'));
     expect(await invoiceFact(id)).toMatchObject({ userId: 'user-1', checkoutId: 'checkout-ids' });
   });
@@ -311,7 +311,8 @@ describe('checkout', () => {
       extendedNotifications: true,
       redirectURL: 'https://shop.example/billing/success',
     });
-    expect(JSON.parse(String(body.posData))).toEqual({ user_id: 'user-1', checkout_id: 'checkout-request' });
+    expect(JSON.parse(String(body.posData))).toEqual({ user_id: 'user-1' });
+    expect(body.guid).toBe('checkout-request');
     expect(result.url).toBe(`${fake.url}/invoice?id=${result.providerSessionId}`);
   });
 

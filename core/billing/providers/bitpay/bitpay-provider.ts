@@ -61,7 +61,9 @@ export const createBitpayProvider = (options: BitpayProviderOptions): PaymentPro
           ...invoicePrice(input),
           orderId: input.checkoutId,
           guid: input.checkoutId,
-          posData: JSON.stringify({ [metadataKeys.userId]: input.userId, [metadataKeys.checkoutId]: input.checkoutId }),
+          // BitPay documents posData as at most 100 characters: two uuids in JSON are 103, so the
+          // checkout id travels as orderId and guid, and posData carries the user id.
+          posData: JSON.stringify({ [metadataKeys.userId]: input.userId }),
           itemDesc: input.lines
             .map((line) => line.planName)
             .join(', ')
