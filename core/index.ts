@@ -15,6 +15,8 @@ import { createAutotradeService } from './autotrade/autotrade-service.js';
 import { createSeededPriceFeed } from './autotrade/seeded-price-feed.js';
 import { createBusinessFigures } from './billing/business-figures.js';
 import { createCheckoutService } from './billing/checkout-service.js';
+import { createBitpayProvider } from './billing/providers/bitpay/bitpay-provider.js';
+import { createBtcpayProvider } from './billing/providers/btcpay/btcpay-provider.js';
 import { createSandboxProvider, type SandboxProvider } from './billing/providers/sandbox/sandbox-provider.js';
 import { createStripeProvider } from './billing/providers/stripe/stripe-provider.js';
 import { buildRevenueReport } from './billing/revenue-report.js';
@@ -139,6 +141,28 @@ export async function createCore(dependencies: CoreDependencies) {
         idempotencyPrefix: config.IDEMPOTENCY_PREFIX,
         clock,
         logger,
+      }),
+    );
+  }
+  if (config.BTCPAY_URL && config.BTCPAY_API_KEY && config.BTCPAY_STORE_ID) {
+    providers.set(
+      'btcpay',
+      createBtcpayProvider({
+        baseUrl: config.BTCPAY_URL,
+        apiKey: config.BTCPAY_API_KEY,
+        storeId: config.BTCPAY_STORE_ID,
+        webhookSecrets: config.BTCPAY_WEBHOOK_SECRETS,
+      }),
+    );
+  }
+  if (config.BITPAY_TOKEN) {
+    providers.set(
+      'bitpay',
+      createBitpayProvider({
+        token: config.BITPAY_TOKEN,
+        apiBase: config.BITPAY_API_BASE,
+        publicUrl: config.PUBLIC_URL,
+        clock,
       }),
     );
   }
