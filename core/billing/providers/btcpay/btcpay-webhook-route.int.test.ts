@@ -53,7 +53,12 @@ describe('POST /v1/webhooks/btcpay', () => {
   it('refuses a wrong, missing or malformed BTCPay-Sig with 400 and stores nothing', async () => {
     const before = (await btcpayRows()).length;
     const body = readFixture('btcpay', 'webhooks', 'InvoiceExpired.json');
-    for (const headers of [{ 'btcpay-sig': `sha256=${'0'.repeat(64)}` }, {}, { 'btcpay-sig': 'sha1=abc' }]) {
+    const signatures: Array<Record<string, string>> = [
+      { 'btcpay-sig': `sha256=${'0'.repeat(64)}` },
+      {},
+      { 'btcpay-sig': 'sha1=abc' },
+    ];
+    for (const headers of signatures) {
       const response = await post(body, { 'content-type': 'application/json', ...headers });
       expect(response.statusCode).toBe(400);
       expect(response.json()).toMatchObject({ error: { code: 'webhook_signature_invalid' } });
