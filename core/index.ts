@@ -13,6 +13,7 @@ import { createFigureHistory } from './admin-web/figure-history.js';
 import { createApiAccess } from './auth/create-api-access.js';
 import { createAutotradeService } from './autotrade/autotrade-service.js';
 import { createSeededPriceFeed } from './autotrade/seeded-price-feed.js';
+import { createBillingOverview } from './billing/billing-overview.js';
 import { createBusinessFigures } from './billing/business-figures.js';
 import { createCheckoutService } from './billing/checkout-service.js';
 import { createBitpayProvider } from './billing/providers/bitpay/bitpay-provider.js';
@@ -29,6 +30,7 @@ import { createAccessFreezes } from './entitlements/access-freezes.js';
 import { createEntitlementService, entitlementsChangedJob } from './entitlements/entitlement-service.js';
 import { createManualGrants } from './entitlements/manual-grants.js';
 import { createQuotaCounters } from './entitlements/quota-counters.js';
+import { refreshPlanHolders } from './entitlements/refresh-plan-holders.js';
 import { createFeatureFlags } from './feature-flags/feature-flags.js';
 import { createFunnelService } from './funnel/funnel-service.js';
 import { createLinkCodes } from './identity/link-codes.js';
@@ -51,6 +53,7 @@ import { createPromotionService } from './promotions/promotion-service.js';
 import { checkReadiness } from './readiness.js';
 import { createReferralService } from './referrals/referral-service.js';
 import { createSalesContactService } from './sales/sales-contact-service.js';
+import { createDelayedSignals } from './signals/delayed-signals.js';
 import { createSignalService } from './signals/signal-service.js';
 import { createUpgradeLink } from './signals/upgrade-link.js';
 import { createWebSessionService } from './web-sessions/web-session-service.js';
@@ -185,6 +188,8 @@ export async function createCore(dependencies: CoreDependencies) {
     // The per-process copy only makes sense in front of Redis.
     localCacheTtlMs: config.REDIS_URL ? config.ENTITLEMENT_LOCAL_CACHE_TTL_MS : 0,
   });
+  // A plan edit (features, quotas, archive) reaches its holders now, not when their rows next fall due.
+  catalog.onPlanChanged((planId) => refreshPlanHolders({ db, entitlements }, planId));
   const promotions = createPromotionService({ db, clock, defaultCurrency: config.DEFAULT_CURRENCY });
   const checkout = createCheckoutService({
     db,
@@ -233,6 +238,7 @@ export async function createCore(dependencies: CoreDependencies) {
   // Signs checkout and manage links and keys the /link code hashes; stable while the admin key is.
   const linkSecret = deriveLinkSecret(config.LINK_SIGNING_SECRET, adminKey);
   const referrals = createReferralService({ db, clock, publicUrl: config.PUBLIC_URL, promotions });
+  const billingOverview = createBillingOverview({ db, catalog, entitlements, subscriptions, referrals });
   const links = createSignedLinks({
     catalog,
     checkout,
@@ -437,6 +443,7 @@ export async function createCore(dependencies: CoreDependencies) {
     entitlements,
     checkout,
     subscriptions,
+    billingOverview,
     grants,
     freezes,
     ingestWebhook,
@@ -459,6 +466,7 @@ export async function createCore(dependencies: CoreDependencies) {
     access,
     notifications,
     signals,
+    delayedSignals: createDelayedSignals({ db, clock }),
     autotrade,
     apiKeys: apiAccess.apiKeys,
     auth: apiAccess.auth,

@@ -2,6 +2,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Database } from '../../db/client.js';
 import { accessAssignments, identities } from '../../db/schema/index.js';
+import { recordAudit } from '../audit/record-audit.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
 import type { EntitlementService } from '../entitlements/entitlement-service.js';
 import type { Metrics } from '../metrics.js';
@@ -83,6 +84,19 @@ export function createAccessService(deps: {
     platforms: (): ChatPlatform[] => registry.platforms().map((registered) => registered.platform),
     resources,
     reconcileUser: (userId: string) => reconciler.reconcileUser(userId),
+
+    /** A moderator's "re-sync now": reconcile, and keep who asked and how many changes it made. */
+    async resyncForModerator(userId: string, actor: string) {
+      const report = await reconciler.reconcileUser(userId);
+      await recordAudit(db, {
+        actor,
+        action: 'access.resynced',
+        subjectType: 'user',
+        subjectId: userId,
+        details: { changes: report.actions.length, failures: report.failures },
+      });
+      return report;
+    },
     reconcileAll: () => full.reconcileAll(),
 
     /** After an entitlement change; the version in the job id lets each change reconcile once. */

@@ -38,6 +38,7 @@ export async function recordPayment(
       paidAt: payment.paidAt,
       periodStart: payment.periodStart,
       periodEnd: payment.periodEnd,
+      receiptUrl: payment.receiptUrl ?? null,
     })
     .onConflictDoNothing({ target: [purchases.provider, purchases.providerPaymentId] })
     .returning({ id: purchases.id });

@@ -11,6 +11,8 @@ import type { PaymentProvider, SubscriptionSnapshot } from '../ports/payment-pro
 import { applyRefund } from './apply-refund.js';
 import { applySubscriptionLifecycle } from './apply-subscription-lifecycle.js';
 import { applySubscriptionSnapshot } from './apply-subscription-snapshot.js';
+import { planChangeTarget } from './plan-change-target.js';
+import { previewPlanChange } from './preview-plan-change.js';
 import { checkoutLine, ensureProviderPrice } from './provider-prices.js';
 import { subscriptionEnded, subscriptionNotCanceling } from './subscription-errors.js';
 import { subscriptionIntentKey } from './subscription-intent-keys.js';
@@ -134,15 +136,7 @@ export function createSubscriptionService(deps: {
 
     async changePlan(input: { userId: string; planId: string; prorate: boolean }, actor: string) {
       const subscription = await requireSubscription(input.userId);
-      if (subscription.planId === input.planId)
-        throw conflict('plan_unchanged', 'The subscription is already on this plan.');
-      const plan = await deps.catalog.getPlan(input.planId);
-      if (!plan.active || plan.kind !== 'tier' || plan.contactSales)
-        throw badRequest('plan_not_purchasable', `Plan "${plan.id}" cannot be switched to.`);
-      const currentPrice = subscription.planPriceId ? await deps.catalog.getPrice(subscription.planPriceId) : undefined;
-      const interval = currentPrice?.interval ?? 'month';
-      const price = plan.prices.find((each) => each.active && each.interval === interval);
-      if (!price) throw badRequest('price_not_available', `Plan "${plan.id}" has no ${interval} price.`);
+      const { plan, price } = await planChangeTarget(deps.catalog, subscription, input.planId);
       const provider = providerOf(subscription.provider);
       const line = checkoutLine(plan.name, price, 1, provider.name);
       line.providerPriceId = await ensureProviderPrice(deps.catalog, provider, line, deps.idempotencyPrefix);
@@ -158,6 +152,12 @@ export function createSubscriptionService(deps: {
         prorate: input.prorate,
       });
       return this.status(input.userId);
+    },
+
+    /** The member's own switch to `planId`, priced by the provider before they confirm it. */
+    async previewPlanChange(input: { userId: string; planId: string }) {
+      const subscription = await requireSubscription(input.userId);
+      return previewPlanChange(deps, providerOf(subscription.provider), subscription, input.planId);
     },
 
     async cancel(input: { userId: string; atPeriodEnd: boolean }, actor: string) {

@@ -3,6 +3,7 @@ import type { Database, Executor } from '../../db/client.js';
 import { planPrices, plans } from '../../db/schema/index.js';
 import { recordAudit } from '../audit/record-audit.js';
 import { conflict, notFound } from '../errors.js';
+import { countSubscribersByPrice } from './count-subscribers-by-price.js';
 import { defaultCatalog } from './default-catalog.js';
 import type { CreatePlanInput, PriceInput, UpdatePlanInput } from './plan-schemas.js';
 
@@ -12,6 +13,23 @@ export type PlanWithPrices = PlanRow & { prices: PriceRow[] };
 
 const priceId = (planId: string, interval: string, currency: string, version: number) =>
   `${planId}_${interval}_${currency}_v${version}`;
+
+/** Told after a plan's features, quotas or availability changed (committed): its holders' access is recomputed. */
+export type PlanChangeListener = (planId: string) => Promise<unknown>;
+
+/** Fields whose change alters what holders of the plan get (a price change does not: they keep theirs). */
+const entitlementFields = ['features', 'quotas', 'active', 'rank'] as const;
+
+/** Equal as stored: jsonb keeps no key order, so quotas compare with sorted keys. */
+const sameValue = (left: unknown, right: unknown) => {
+  const canonical = (value: unknown) =>
+    JSON.stringify(
+      value !== null && typeof value === 'object' && !Array.isArray(value)
+        ? Object.fromEntries(Object.entries(value).sort(([first], [second]) => first.localeCompare(second)))
+        : value,
+    );
+  return canonical(left) === canonical(right);
+};
 
 export function createCatalogService(deps: {
   db: Database;
@@ -37,6 +55,7 @@ export function createCatalogService(deps: {
       forgetActivePlans();
     }
   }
+  const planChangeListeners: PlanChangeListener[] = [];
 
   async function insertPriceVersion(executor: Executor, planId: string, price: PriceInput) {
     const currency = price.currency ?? defaultCurrency;
@@ -184,9 +203,13 @@ export function createCatalogService(deps: {
     },
 
     async updatePlan(id: string, input: UpdatePlanInput, actor: string): Promise<PlanWithPrices> {
-      return writing(() =>
+      let holdersAffected = false;
+      const updated = await writing(() =>
         db.transaction(async (transaction) => {
           const before = await this.getPlan(id, transaction);
+          holdersAffected = entitlementFields.some(
+            (field) => input[field] !== undefined && !sameValue(input[field], before[field]),
+          );
           const { prices, contact_sales: contactSales, ...fields } = input;
           await transaction
             .update(plans)
@@ -207,6 +230,18 @@ export function createCatalogService(deps: {
           return this.getPlan(id, transaction);
         }),
       );
+      if (holdersAffected) for (const listener of planChangeListeners) await listener(id);
+      return updated;
+    },
+
+    /** Registers what runs after a plan's entitlement fields change (core/index.ts: recompute its holders). */
+    onPlanChanged(listener: PlanChangeListener) {
+      planChangeListeners.push(listener);
+    },
+
+    /** Current subscriptions per price version (plan price id): who is still on an old price. */
+    async subscribersByPrice(): Promise<Map<string, number>> {
+      return countSubscribersByPrice(db);
     },
   };
 }

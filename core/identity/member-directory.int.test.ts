@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identities } from '../../db/schema/index.js';
 import { isAppError } from '../errors.js';
@@ -47,6 +47,40 @@ describe('member directory', () => {
     expect(await notFound('nobody@example.com', 'discord')).toBe('404 member_not_found');
     expect(await notFound('00000000-0000-4000-8000-000000000000', 'discord')).toBe('404 member_not_found');
     expect(await notFound('<script>', 'discord')).toBe('404 member_not_found');
+  });
+
+  it('search (the admin pages) finds every member a fragment of email, name or username names, any platform’s exact id, and leaves out folded users', async () => {
+    const dora = await harness.createUser({
+      email: 'dora.search@example.com',
+      platform: 'slack',
+      external_id: 'U0SEARCH01',
+      username: 'dora_the_trader',
+      display_name: 'Dora Marquez',
+    });
+    const doris = await harness.createUser({ email: 'doris.search@example.com', display_name: 'Doris Day' });
+    const ids = async (query: string) => (await harness.core.members.search(query)).map((hit) => hit.user.id).sort();
+
+    expect(await ids('DORA.SEARCH')).toEqual([dora.id]);
+    expect(await ids('search@example')).toEqual([dora.id, doris.id].sort());
+    expect(await ids('marquez')).toEqual([dora.id]);
+    expect(await ids('the_trader')).toEqual([dora.id]);
+    expect(await ids('U0SEARCH01')).toEqual([dora.id]);
+    expect(await ids('slack:U0SEARCH01')).toEqual([dora.id]);
+    expect(await ids(dora.id)).toEqual([dora.id]);
+    // A fragment of an id is not an id: a partial platform id finds nobody.
+    expect(await ids('U0SEARCH')).toEqual([]);
+    // `_` and `%` are matched as themselves, not as LIKE wildcards.
+    expect(await ids('_')).toContain(dora.id);
+    expect(await ids('_')).not.toContain(doris.id);
+    expect(await ids('%')).toEqual([]);
+    expect(await ids('   ')).toEqual([]);
+    const [hit] = await harness.core.members.search('dora_the');
+    expect(hit?.identities.map((identity) => `${identity.platform}:${identity.externalId}`)).toContain(
+      'slack:U0SEARCH01',
+    );
+
+    await harness.core.db.execute(sql`update users set merged_into_user_id = ${dora.id} where id = ${doris.id}`);
+    expect(await ids('search@example')).toEqual([dora.id]);
   });
 
   it('marks an identity as seen, writing at most once per 10 minutes', async () => {

@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, ilike, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { accessAssignments, identities, purchases, users } from '../../db/schema/index.js';
 import type { describeSubscription } from '../billing/subscription-service.js';
@@ -25,6 +25,17 @@ export interface MemberLookup {
   payments: Array<typeof purchases.$inferSelect>;
   access: Array<typeof accessAssignments.$inferSelect>;
 }
+
+/** One row of a member search: enough to tell members apart before opening one. */
+export interface MemberSearchHit {
+  user: typeof users.$inferSelect;
+  identities: Array<typeof identities.$inferSelect>;
+}
+
+const searchLimit = 50;
+
+/** `%`, `_` and `\\` typed by the owner are matched literally, not as LIKE wildcards. */
+const containing = (text: string) => `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
 
 /** Finds members from what moderators type, keeps `last_seen_at` fresh, and gathers a member's file. */
 export function createMemberDirectory(deps: {
@@ -84,6 +95,52 @@ export function createMemberDirectory(deps: {
       if (!userId) throw memberNotFound(reference);
       // A uuid from an old message may name a user since folded by /link.
       return survivingUserId(db, userId);
+    },
+
+    /**
+     * Every member the owner may mean by `query` (the admin pages' search): whatever
+     * `/admin lookup` understands (uuid, email, mention, `platform:id`, `@username`), any
+     * platform's exact id (a bare Telegram or Discord id), or part of an email, display name or
+     * username. Folded users are left out: their identities point at the surviving user.
+     */
+    async search(query: string): Promise<MemberSearchHit[]> {
+      const text = query.trim();
+      if (!text || text.length > 320) return [];
+      const reference = parseMemberReference(text, 'console');
+      const exact = reference ? await find(reference) : undefined;
+      const pattern = containing(text);
+      const identityMatches = db
+        .select({ userId: identities.userId })
+        .from(identities)
+        .where(or(eq(identities.externalId, text), ilike(identities.username, pattern)));
+      const found = await db
+        .select()
+        .from(users)
+        .where(
+          and(
+            isNull(users.mergedIntoUserId),
+            or(
+              exact ? eq(users.id, exact) : undefined,
+              ilike(users.email, pattern),
+              ilike(users.displayName, pattern),
+              inArray(users.id, identityMatches),
+            ),
+          ),
+        )
+        .orderBy(desc(users.createdAt))
+        .limit(searchLimit);
+      if (found.length === 0) return [];
+      const linked = await db
+        .select()
+        .from(identities)
+        .where(
+          inArray(
+            identities.userId,
+            found.map((user) => user.id),
+          ),
+        )
+        .orderBy(identities.platform);
+      return found.map((user) => ({ user, identities: linked.filter((identity) => identity.userId === user.id) }));
     },
 
     /** Marks the identity as seen now, at most one write per identity per 10 minutes. */

@@ -67,6 +67,8 @@ export interface PaymentFact {
   paidAt: Date;
   periodStart: Date | null;
   periodEnd: Date | null;
+  /** The provider's hosted invoice or receipt page for the member, when it has one. */
+  receiptUrl?: string | null;
 }
 
 export type NormalizedEvent =
@@ -247,6 +249,23 @@ export interface RefundOutcome {
   settled?: Extract<NormalizedEvent, { kind: 'refund.updated' }>;
 }
 
+/**
+ * What switching a subscription's tier would cost, as the provider itself would bill it, so the
+ * member sees the provider's numbers before confirming. Prorations land on the next invoice
+ * (nothing is charged at the moment of the change).
+ */
+export interface PlanChangePreview {
+  currency: string;
+  /** The price difference for the rest of the current period: positive is owed, negative a credit. */
+  prorationMinor: number;
+  /** The next invoice with the change: the next period's price plus the proration (never below 0). */
+  nextInvoiceMinor: number;
+  /** When that invoice is due (the current period's end). */
+  nextInvoiceAt: Date | null;
+  /** What every period after that costs: the new tier plus the add-ons kept, before discounts. */
+  recurringMinor: number;
+}
+
 export interface PaymentProvider {
   readonly name: ProviderName;
   /** Find or create the provider's customer for this user (one per user). */
@@ -274,6 +293,12 @@ export interface PaymentProvider {
     prorate: boolean;
     idempotencyKey: string;
   }): Promise<SubscriptionSnapshot>;
+  /** The cost of `changePlan` with proration at `prorateAt`, without changing anything. */
+  previewPlanChange(input: {
+    providerSubscriptionId: string;
+    line: CheckoutLine;
+    prorateAt: Date;
+  }): Promise<PlanChangePreview>;
   cancel(input: {
     providerSubscriptionId: string;
     atPeriodEnd: boolean;

@@ -176,6 +176,8 @@ export const purchases = pgTable(
     disputeStatus: text('dispute_status'),
     /** When the dispute was decided (won or lost): a lost one ends the subscription it paid for then. */
     disputeClosedAt: timestamp('dispute_closed_at', { withTimezone: true }),
+    /** The provider's hosted invoice or receipt page (Stripe `hosted_invoice_url`), when it has one. */
+    receiptUrl: text('receipt_url'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [

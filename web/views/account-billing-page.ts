@@ -14,7 +14,10 @@ const statusLabels: Record<string, string> = {
   frozen: 'Frozen by a moderator',
 };
 
-/** The signed-in member's plan and state from entitlements (the full billing page comes later). */
+/**
+ * The signed-in member's plan and state from entitlements: what a member outside the billing
+ * pages' rollout sees (it is the payment portal's return page, so it always answers).
+ */
 export function renderAccountBillingPage(input: {
   viewer: PageViewer;
   planName: string;
@@ -36,6 +39,7 @@ ${input.expiresAt ? html`<dt>Access until</dt><dd>${formatDate(input.expiresAt)}
 </dl>
 <p><a class="button primary" href="/pricing">Change plan</a></p>
 <p class="muted">To update your card or cancel, send /manage to the bot.</p>
+<p class="muted" data-billing-coming>The full billing page (invoices, plan changes, add-ons) is coming to the web soon; until then /manage in the bot does all of it.</p>
 <h2>Sign-in</h2>
 <form method="post" action="/sign-out/everywhere">${csrfField(input.viewer.csrfToken)}
 <button type="submit" class="button">Sign out everywhere</button>

@@ -109,7 +109,17 @@ ${actions}
   );
 }
 
-/** What the member sees after paying or declining. */
-export function renderSandboxResultPage(title: string, message: string): string {
-  return page(title, html`<h1>${title}</h1>\n<p>${message}</p>`);
+/**
+ * What the member sees after paying or declining; `next` is the shop page the provider would
+ * send them back to (Stripe redirects to the success URL, the sandbox offers the link).
+ */
+export function renderSandboxResultPage(
+  title: string,
+  message: string,
+  next?: { href: string; label: string },
+): string {
+  return page(
+    title,
+    html`<h1>${title}</h1>\n<p>${message}</p>${next ? html`\n<p><a href="${next.href}">${next.label}</a></p>` : ''}`,
+  );
 }

@@ -10,6 +10,7 @@ import {
   listPrices,
 } from './catalog-routes.js';
 import { createCoupon } from './coupon-routes.js';
+import { createInvoicePreview } from './invoice-preview-routes.js';
 import { reportPaymentRecordRefund } from './payment-record-routes.js';
 import {
   createWebhookEndpoint,
@@ -35,6 +36,7 @@ const routes: Array<{ method: string; pattern: string; handler: Handler }> = [
   { method: 'GET', pattern: '/v1/subscriptions/:id', handler: retrieve('subscription') },
   { method: 'POST', pattern: '/v1/subscriptions/:id', handler: updateSubscription },
   { method: 'DELETE', pattern: '/v1/subscriptions/:id', handler: cancelSubscription },
+  { method: 'POST', pattern: '/v1/invoices/create_preview', handler: createInvoicePreview },
   { method: 'GET', pattern: '/v1/invoices/:id', handler: retrieve('invoice') },
   { method: 'GET', pattern: '/v1/invoice_payments', handler: listInvoicePayments },
   { method: 'GET', pattern: '/v1/payment_intents/:id', handler: retrieve('payment_intent') },

@@ -5,6 +5,7 @@ import { isAppError } from '../../../core/errors.js';
 import { billingPagesFlag } from '../../../core/feature-flags/feature-flags.js';
 import { rolloutModes } from '../../../core/feature-flags/rollout.js';
 import type { Core } from '../../../core/index.js';
+import { type PaymentEventStatus, paymentEventStatuses } from '../../../core/webhooks/payment-event-admin.js';
 import {
   adminPaths,
   csrfAlways,
@@ -68,21 +69,29 @@ export async function adminPageRoutes(app: FastifyInstance, core: Core) {
     );
   });
 
-  async function inbox(reply: FastifyReply, actor: string, replayed?: string) {
-    const [counts, failing, dead] = await Promise.all([
-      core.paymentEvents.countByStatus(['pending', 'processing', 'processed', 'ignored', 'failed', 'dead']),
-      core.paymentEvents.list({ status: 'failed', limit: 50 }),
-      core.paymentEvents.list({ status: 'dead', limit: 100 }),
+  async function inbox(reply: FastifyReply, actor: string, replayed?: string, status?: PaymentEventStatus) {
+    // One status picked: its events alone; otherwise what needs the owner, dead letters and failures.
+    const [counts, failing, dead, selected] = await Promise.all([
+      core.paymentEvents.countByStatus([...paymentEventStatuses]),
+      status ? [] : core.paymentEvents.list({ status: 'failed', limit: 50 }),
+      status ? [] : core.paymentEvents.list({ status: 'dead', limit: 100 }),
+      status ? core.paymentEvents.list({ status, limit: 100 }) : undefined,
     ]);
+    const filtered = status && selected ? { status, events: selected } : undefined;
     return sendPage(
       reply,
-      renderInboxPage({ counts, failing, dead, replayed, actor, csrfToken: reply.generateCsrf() }),
+      renderInboxPage({ counts, failing, dead, filtered, replayed, actor, csrfToken: reply.generateCsrf() }),
     );
   }
 
   app.get(adminPaths.inbox, { schema: hiddenFromDocs, preHandler: guard }, async (request, reply) => {
-    const replayed = z.object({ replayed: z.uuid().optional().catch(undefined) }).parse(request.query ?? {}).replayed;
-    return inbox(reply, actorOf(request), replayed);
+    const { replayed, status } = z
+      .object({
+        replayed: z.uuid().optional().catch(undefined),
+        status: z.enum(paymentEventStatuses).optional().catch(undefined),
+      })
+      .parse(request.query ?? {});
+    return inbox(reply, actorOf(request), replayed, status);
   });
 
   // The same replay as `npm run script replay-webhook` and POST /admin/webhooks/:id/replay, audited as this admin.

@@ -43,9 +43,11 @@ export async function sandboxPageRoutes(app: FastifyInstance, core: Core) {
     (request, reply) =>
       htmlPage(reply, async () => {
         await sandbox.payCheckout(request.params.checkout_id);
+        const checkout = await sandbox.getCheckout(request.params.checkout_id);
         return renderSandboxResultPage(
           'Payment complete',
           'Thank you! Your access is being granted; you can close this page.',
+          { href: checkout.successUrl, label: 'Back to the shop' },
         );
       }),
   );

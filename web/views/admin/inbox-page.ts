@@ -7,11 +7,13 @@ import { renderAdminPage } from './admin-frame.js';
 const eventRow = (event: PaymentEventSummary, replay: ReturnType<typeof html> | '') =>
   html`<tr><th scope="row"><code>${event.event_type}</code></th><td>${event.provider}</td><td>${formatInstant(event.received_at)}</td><td>${event.attempts}</td><td>${event.last_error ?? '—'}</td><td>${replay}</td></tr>`;
 
-/** The webhook inbox: counts by status, failures with their last error, dead letters to replay. */
+/** The webhook inbox: counts by status (each a link to its events), failures with their last error, dead letters to replay. */
 export function renderInboxPage(input: {
   counts: Record<string, number>;
   failing: PaymentEventSummary[];
   dead: PaymentEventSummary[];
+  /** The events of the status picked in the counts row, when one is. */
+  filtered?: { status: string; events: PaymentEventSummary[] } | undefined;
   replayed?: string | undefined;
   actor: string;
   csrfToken: string;
@@ -26,10 +28,18 @@ ${input.replayed ? html`<p class="notice success" role="status">Event <code>${in
 <div class="table-scroll"><table>
 <caption>Events by status</caption>
 <thead><tr>${Object.keys(input.counts).map((status) => html`<th scope="col">${status}</th>`)}</tr></thead>
-<tbody><tr>${Object.entries(input.counts).map(([status, count]) => html`<td data-figure="status:${status}" data-value="${count}">${count}</td>`)}</tr></tbody>
+<tbody><tr>${Object.entries(input.counts).map(([status, count]) => html`<td data-figure="status:${status}" data-value="${count}"><a href="/admin/inbox?status=${status}"${input.filtered?.status === status ? html` aria-current="true"` : ''} aria-label="${count} ${status}: list them">${count}</a></td>`)}</tr></tbody>
 </table></div>
-
-<h2>Dead letters</h2>
+${
+  input.filtered
+    ? html`<h2>Status: ${input.filtered.status}</h2>
+<p><a href="/admin/inbox">Back to dead letters and failures</a></p>
+<div class="table-scroll"><table>
+<caption>The latest ${input.filtered.events.length} ${input.filtered.status} events, newest first</caption>
+${head}
+<tbody data-figure="listed" data-value="${input.filtered.events.length}">${input.filtered.events.length ? input.filtered.events.map((event) => eventRow(event, event.status === 'dead' ? replayButton(event) : '')) : html`<tr><td colspan="6">None.</td></tr>`}</tbody>
+</table></div>`
+    : html`<h2>Dead letters</h2>
 <p class="muted">Retries gave up on these. Replaying is safe: every effect is keyed, so nothing doubles.</p>
 <div class="table-scroll"><table>
 <caption>Dead letters, newest first</caption>
@@ -42,6 +52,7 @@ ${head}
 <caption>Latest failures with their last error</caption>
 ${head}
 <tbody>${input.failing.length ? input.failing.map((event) => eventRow(event, '')) : html`<tr><td colspan="6">Nothing failing.</td></tr>`}</tbody>
-</table></div>`;
+</table></div>`
+}`;
   return renderAdminPage({ title: 'Webhooks', section: 'inbox', actor: input.actor, csrfToken: input.csrfToken, body });
 }

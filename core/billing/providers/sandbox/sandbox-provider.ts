@@ -83,6 +83,7 @@ export function createSandboxProvider(options: SandboxProviderOptions): SandboxP
       return subscription ? toSubscriptionSnapshot(subscription) : null;
     },
     changePlan: async (input) => toSubscriptionSnapshot(await subscriptions.changePlan(input)),
+    previewPlanChange: subscriptions.previewPlanChange,
     cancel: async (input) => toSubscriptionSnapshot(await subscriptions.cancel(input)),
     resume: async (input) => toSubscriptionSnapshot(await subscriptions.resume(input)),
     async refund(input) {

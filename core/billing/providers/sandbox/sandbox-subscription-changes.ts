@@ -1,14 +1,17 @@
-import type { CheckoutLine } from '../../../ports/payment-provider.js';
+import type { CheckoutLine, PlanChangePreview } from '../../../ports/payment-provider.js';
 import { subscriptionEnded } from '../../subscription-errors.js';
-import { toUnixSeconds } from './sandbox-billing-period.js';
+import { fromUnixSeconds, toUnixSeconds } from './sandbox-billing-period.js';
 import type { SandboxContext } from './sandbox-context.js';
-import { planChangeInvalid } from './sandbox-errors.js';
+import { planChangeInvalid, subscriptionNotFound } from './sandbox-errors.js';
 import { sandboxLinesTotal, toSandboxLine } from './sandbox-objects.js';
-import { toSandboxApiObject, updateSandboxObject } from './sandbox-store.js';
+import { sandboxProrationMinor } from './sandbox-proration.js';
+import { readSandboxObject, toSandboxApiObject, updateSandboxObject } from './sandbox-store.js';
 import {
+  chargeForNextPeriod,
   endSubscriptionNow,
   lockLiveSubscription,
   lockSubscription,
+  refuseWhenEnded,
   type SubscriptionRecord,
 } from './sandbox-subscription-records.js';
 
@@ -30,6 +33,40 @@ export function createSandboxSubscriptionChanges(context: SandboxContext) {
    * of the period is recorded and settled on the next period's payment. Asking for the price the
    * subscription already has changes nothing, which makes a retried call harmless.
    */
+  /**
+   * The tier swap both changePlan and its preview make: the same checks and the same proration,
+   * so the preview a member confirms is exactly what the change records.
+   */
+  function planSwap(subscription: SubscriptionRecord, line: CheckoutLine, prorate: boolean, nowSeconds: number) {
+    const { interval, currency, lines, current_period_start, current_period_end } = subscription.data;
+    if (line.interval !== interval)
+      throw planChangeInvalid(`The sandbox only changes plans within the same interval (${interval}).`, {
+        interval: line.interval,
+      });
+    if (line.currency !== currency)
+      throw planChangeInvalid(`The new price must be in the subscription's currency (${currency}).`, {
+        currency: line.currency,
+      });
+    const [current, ...addons] = lines;
+    const replacement = toSandboxLine(line);
+    const unchanged = current?.plan_price_id === replacement.plan_price_id && current.quantity === replacement.quantity;
+    const prorationMinor =
+      prorate && current && !unchanged
+        ? sandboxProrationMinor(
+            sandboxLinesTotal([replacement]) - sandboxLinesTotal([current]),
+            current_period_start,
+            current_period_end,
+            nowSeconds,
+          )
+        : 0;
+    return { unchanged, lines: [replacement, ...addons], prorationMinor };
+  }
+
+  /**
+   * Swaps the tier (the first line). With proration, the price difference for the unused part
+   * of the period is recorded and settled on the next period's payment. Asking for the price the
+   * subscription already has changes nothing, which makes a retried call harmless.
+   */
   async function changePlan(input: {
     providerSubscriptionId: string;
     line: CheckoutLine;
@@ -37,33 +74,15 @@ export function createSandboxSubscriptionChanges(context: SandboxContext) {
   }): Promise<SubscriptionRecord> {
     const { result } = await outbox.run(async (transaction, emit) => {
       const subscription = await lockLiveSubscription(transaction, input.providerSubscriptionId);
-      const { interval, currency, lines, current_period_start, current_period_end } = subscription.data;
-      if (input.line.interval !== interval)
-        throw planChangeInvalid(`The sandbox only changes plans within the same interval (${interval}).`, {
-          interval: input.line.interval,
-        });
-      if (input.line.currency !== currency)
-        throw planChangeInvalid(`The new price must be in the subscription's currency (${currency}).`, {
-          currency: input.line.currency,
-        });
-      const [current, ...addons] = lines;
-      const replacement = toSandboxLine(input.line);
-      if (current?.plan_price_id === replacement.plan_price_id && current.quantity === replacement.quantity)
-        return subscription;
-      let prorationMinor = 0;
-      if (input.prorate && current) {
-        const periodLength = current_period_end - current_period_start;
-        const unused =
-          periodLength > 0 ? Math.min(1, Math.max(0, (current_period_end - nowSeconds()) / periodLength)) : 0;
-        prorationMinor = Math.round((sandboxLinesTotal([replacement]) - sandboxLinesTotal([current])) * unused);
-      }
+      const swap = planSwap(subscription, input.line, input.prorate, nowSeconds());
+      if (swap.unchanged) return subscription;
       const changed = await updateSandboxObject(
         transaction,
         subscription,
         {
           ...subscription.data,
-          lines: [replacement, ...addons],
-          pending_proration_minor: subscription.data.pending_proration_minor + prorationMinor,
+          lines: swap.lines,
+          pending_proration_minor: subscription.data.pending_proration_minor + swap.prorationMinor,
         },
         clock.now(),
       );
@@ -71,6 +90,30 @@ export function createSandboxSubscriptionChanges(context: SandboxContext) {
       return changed;
     });
     return result;
+  }
+
+  /** What changePlan with proration at `prorateAt` would record and bill next, changing nothing. */
+  async function previewPlanChange(input: {
+    providerSubscriptionId: string;
+    line: CheckoutLine;
+    prorateAt: Date;
+  }): Promise<PlanChangePreview> {
+    const subscription = await readSandboxObject(context.db, 'subscription', input.providerSubscriptionId);
+    if (!subscription) throw subscriptionNotFound(input.providerSubscriptionId);
+    refuseWhenEnded(subscription);
+    const swap = planSwap(subscription, input.line, true, toUnixSeconds(input.prorateAt));
+    const changed = {
+      ...subscription.data,
+      lines: swap.lines,
+      pending_proration_minor: subscription.data.pending_proration_minor + swap.prorationMinor,
+    };
+    return {
+      currency: subscription.data.currency,
+      prorationMinor: swap.prorationMinor,
+      nextInvoiceMinor: chargeForNextPeriod(changed).amountMinor,
+      nextInvoiceAt: fromUnixSeconds(subscription.data.current_period_end),
+      recurringMinor: sandboxLinesTotal(swap.lines),
+    };
   }
 
   /** Cancelling what is already cancelled returns it unchanged, so retries emit nothing. */
@@ -117,5 +160,5 @@ export function createSandboxSubscriptionChanges(context: SandboxContext) {
     return result;
   }
 
-  return { changePlan, cancel, resume, endSubscription };
+  return { changePlan, previewPlanChange, cancel, resume, endSubscription };
 }

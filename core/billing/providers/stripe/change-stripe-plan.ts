@@ -61,7 +61,7 @@ export const changeStripePlan = async (
  * checkout and on every change); failing that, the item of the named plan; failing that, the
  * first item, which is where our checkout puts the tier.
  */
-const findTierItem = (subscription: StripeSubscriptionPayload) => {
+export const findTierItem = (subscription: StripeSubscriptionPayload) => {
   const items = subscription.items.data;
   const tierPlanPriceId = subscription.metadata[metadataKeys.planPriceId];
   const tierPlanId = subscription.metadata[metadataKeys.planId];

@@ -40,6 +40,7 @@ const invoicePaid: NormalizedEvent = {
     paidAt: at(1721957659),
     periodStart: at(1721954054),
     periodEnd: at(1724632454),
+    receiptUrl: 'https://invoice.stripe.com/i/acct_test/test_invoice',
   },
 };
 const dispute = (status: 'open' | 'lost'): NormalizedEvent => ({
@@ -217,6 +218,15 @@ describe('Stripe event normalization', () => {
       payment: { providerPaymentId: 'in_zero_amount', amountMinor: 0, chargeReference: null },
     });
     expect(fake.requests.length).toBe(before);
+  });
+
+  it('an invoice whose hosted page is not an https URL records no receipt link (it is shown to the member as a link)', async () => {
+    for (const hostedInvoiceUrl of ['javascript:alert(1)', 'http://invoice.example/i/1', 'not a url', null]) {
+      const normalized = await provider.parseEvent(
+        variant('invoice.paid.json', { id: 'in_odd_receipt', hosted_invoice_url: hostedInvoiceUrl }),
+      );
+      expect(normalized).toMatchObject({ kind: 'payment.succeeded', payment: { receiptUrl: null } });
+    }
   });
 
   it('an invoice that belongs to no subscription buys nothing and is ignored', async () => {

@@ -179,8 +179,19 @@ const invoicePaid = async (
       // Invoice-level periods describe the previous period for subscription invoices; the line says what was bought.
       periodStart: optionalDate(billedLine?.period?.start ?? invoice.period_start),
       periodEnd: optionalDate(billedLine?.period?.end ?? invoice.period_end),
+      receiptUrl: httpsUrl(invoice.hosted_invoice_url),
     },
   };
+};
+
+/** A link we put in a member's page: only a well-formed https URL, anything else is left out. */
+const httpsUrl = (value: string | null | undefined): string | null => {
+  if (!value) return null;
+  try {
+    return new URL(value).protocol === 'https:' ? value : null;
+  } catch {
+    return null;
+  }
 };
 
 const invoiceFailed = (invoice: InvoicePayload, occurredAt: Date): NormalizedEvent => ({

@@ -98,6 +98,8 @@ export const invoiceSchema = z.object({
   period_start: nullableNumber,
   period_end: nullableNumber,
   status_transitions: z.object({ paid_at: nullableNumber }).nullable().optional(),
+  /** The member's page for this invoice (receipt once paid); shown as is, so only https is kept. */
+  hosted_invoice_url: z.string().nullable().optional(),
   /** API versions before 2025-03-31.basil linked the subscription here. */
   subscription: optionalReference,
   parent: z

@@ -13,6 +13,7 @@ import { ensureStripePrice } from './ensure-stripe-price.js';
 import { freshIdempotencyKey } from './idempotency-keys.js';
 import { findInvoicePaymentReference } from './invoice-payment-reference.js';
 import { normalizeStripeEvent, type StripeEventLookups } from './normalize-stripe-event.js';
+import { previewStripePlanChange } from './preview-stripe-plan-change.js';
 import { refundStripePayment } from './refund-stripe-payment.js';
 import { resumeStripeSubscription } from './resume-stripe-subscription.js';
 import { callStripe, isResourceMissing, toProviderError } from './stripe-error.js';
@@ -92,6 +93,8 @@ export const createStripeProvider = (options: StripeProviderOptions): PaymentPro
     },
 
     changePlan: (input) => changeStripePlan(stripe, ensurePrice, input, observedAt, onUnknownStatus),
+
+    previewPlanChange: (input) => previewStripePlanChange(stripe, ensurePrice, input, options.idempotencyPrefix),
 
     cancel: (input) => cancelStripeSubscription(stripe, input, observedAt, onUnknownStatus),
 
