@@ -15,6 +15,7 @@ import { createAutotradeService } from './autotrade/autotrade-service.js';
 import { createSeededPriceFeed } from './autotrade/seeded-price-feed.js';
 import { createBusinessFigures } from './billing/business-figures.js';
 import { createCheckoutService } from './billing/checkout-service.js';
+import { createCryptoService } from './billing/crypto/crypto-service.js';
 import { createSandboxProvider, type SandboxProvider } from './billing/providers/sandbox/sandbox-provider.js';
 import { createStripeProvider } from './billing/providers/stripe/stripe-provider.js';
 import { buildRevenueReport } from './billing/revenue-report.js';
@@ -161,6 +162,10 @@ export async function createCore(dependencies: CoreDependencies) {
     // The per-process copy only makes sense in front of Redis.
     localCacheTtlMs: config.REDIS_URL ? config.ENTITLEMENT_LOCAL_CACHE_TTL_MS : 0,
   });
+  const cryptoSettings = {
+    toleranceBasisPoints: config.CRYPTO_UNDERPAYMENT_TOLERANCE_BPS,
+    gracePeriodMs: entitlementPolicy.gracePeriodMs,
+  };
   const promotions = createPromotionService({ db, clock, defaultCurrency: config.DEFAULT_CURRENCY });
   const checkout = createCheckoutService({
     db,
@@ -200,6 +205,7 @@ export async function createCore(dependencies: CoreDependencies) {
       retryBaseMs: config.WEBHOOK_RETRY_BASE_MS,
       leaseMs: 120_000,
       vaultBasisPoints: config.VAULT_CONTRIBUTION_BPS,
+      crypto: cryptoSettings,
     },
   });
   const sweepPaymentEvents = createPaymentEventSweeper({ db, queue, clock });
@@ -234,6 +240,16 @@ export async function createCore(dependencies: CoreDependencies) {
     logger,
     manageUrl: async (userId) => (await links.manageLink(userId)).url,
     reminderDays: config.RENEWAL_REMINDER_DAYS,
+  });
+  const crypto = createCryptoService({
+    db,
+    entitlements,
+    catalog,
+    clock,
+    notify: notifications.notify,
+    manageUrl: async (userId) => (await links.manageLink(userId)).url,
+    settings: cryptoSettings,
+    vaultBasisPoints: config.VAULT_CONTRIBUTION_BPS,
   });
   entitlementListeners.push(access.entitlementsChanged, (change) =>
     // A DM that cannot go out must not stop the listeners after it; the next change catches up.
@@ -413,6 +429,7 @@ export async function createCore(dependencies: CoreDependencies) {
     entitlements,
     checkout,
     subscriptions,
+    crypto,
     grants,
     freezes,
     ingestWebhook,
@@ -484,6 +501,8 @@ export async function createCore(dependencies: CoreDependencies) {
         schedule(config.ACCESS_RECONCILE_CRON, 'access reconcile', () => access.reconcileAll()),
         schedule(everyMinute, 'receipt sweep', () => notifications.sweepReceipts()),
         schedule('0 0 9 * * *', 'renewal reminders', () => notifications.sendRenewalReminders(), utc),
+        // Crypto subscriptions have no processor to renew or end them: our clock does, every minute.
+        schedule(everyMinute, 'crypto subscription clock', () => crypto.runClock()),
         schedule(config.AUTOTRADE_MATCH_CRON, 'autotrade matching', () => autotrade.matchPositions()),
         // Hourly: the report goes out at AUTOTRADE_REPORT_HOUR_UTC, or at the next run after it (once a day, by key).
         schedule('0 0 * * * *', 'autotrade reports', () => autotrade.sendDailyReports(), utc),
