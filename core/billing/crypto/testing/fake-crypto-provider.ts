@@ -34,10 +34,14 @@ export function installFakeCryptoProvider(harness: TestApp, name: CryptoProvider
   };
   harness.core.providers.set(name, provider);
   return {
-    /** One webhook delivery (a fresh delivery id each time) of this fact, processed to the end. */
-    async deliver(fact: CryptoInvoiceFact) {
+    /** One webhook delivery of this fact (a fresh delivery id each time), stored and queued, not yet processed. */
+    async ingest(fact: CryptoInvoiceFact) {
       const body = JSON.stringify({ deliveryId: randomUUID(), fact: JSON.parse(serializeFact(fact)) });
       await harness.core.ingestWebhook(name, Buffer.from(body), {});
+    },
+    /** One delivery of this fact, processed to the end. */
+    async deliver(fact: CryptoInvoiceFact) {
+      await this.ingest(fact);
       await harness.drain();
     },
   };
