@@ -248,6 +248,8 @@ export async function createCore(dependencies: CoreDependencies) {
     clock,
     notify: notifications.notify,
     manageUrl: async (userId) => (await links.manageLink(userId)).url,
+    renewalLink: async (input) => (await links.checkoutLink({ ...input, method: 'crypto' })).url,
+    reminderDays: config.RENEWAL_REMINDER_DAYS,
     settings: cryptoSettings,
     vaultBasisPoints: config.VAULT_CONTRIBUTION_BPS,
   });
@@ -503,6 +505,7 @@ export async function createCore(dependencies: CoreDependencies) {
         schedule('0 0 9 * * *', 'renewal reminders', () => notifications.sendRenewalReminders(), utc),
         // Crypto subscriptions have no processor to renew or end them: our clock does, every minute.
         schedule(everyMinute, 'crypto subscription clock', () => crypto.runClock()),
+        schedule('0 0 9 * * *', 'crypto renewal reminders', () => crypto.sendRenewalReminders(), utc),
         schedule(config.AUTOTRADE_MATCH_CRON, 'autotrade matching', () => autotrade.matchPositions()),
         // Hourly: the report goes out at AUTOTRADE_REPORT_HOUR_UTC, or at the next run after it (once a day, by key).
         schedule('0 0 * * * *', 'autotrade reports', () => autotrade.sendDailyReports(), utc),

@@ -1,4 +1,5 @@
 import { formatDate } from '../formatting.js';
+import { cryptoProviderNames } from '../ports/payment-provider.js';
 import type {
   AccessStatus,
   EntitlementFacts,
@@ -114,7 +115,12 @@ function subscriptionCandidate(
       return until(
         'active',
         endsAt,
-        periodEnd ? `${name} is active and renews on ${formatDate(periodEnd)}.` : `${name} is active.`,
+        periodEnd
+          ? // Crypto renews only when paid again (or from credit): "renews" would promise a charge.
+            cryptoProviderNames.some((provider) => provider === subscription.provider)
+            ? `${name} is paid in crypto until ${formatDate(periodEnd)}.`
+            : `${name} is active and renews on ${formatDate(periodEnd)}.`
+          : `${name} is active.`,
       );
     }
     case 'past_due': {

@@ -7,6 +7,7 @@ import type { CryptoInvoiceFact } from '../../ports/payment-provider.js';
 import { applyCryptoInvoice } from './apply-crypto-invoice.js';
 import { readCryptoBalance } from './crypto-balance.js';
 import { cryptoMessages } from './crypto-messages.js';
+import { sendCryptoRenewalReminders } from './crypto-renewal-reminders.js';
 import type { CryptoSettings } from './crypto-settings.js';
 import { runCryptoSubscriptionClock } from './crypto-subscription-clock.js';
 
@@ -18,6 +19,14 @@ export function createCryptoService(deps: {
   clock: Clock;
   notify: Notify;
   manageUrl: (userId: string) => Promise<string>;
+  /** A personal crypto checkout link for the plan, valid until the given moment. */
+  renewalLink: (input: {
+    userId: string;
+    planId: string;
+    interval: 'month' | 'year';
+    validUntil: Date;
+  }) => Promise<string>;
+  reminderDays: number;
   settings: CryptoSettings;
   vaultBasisPoints: number;
 }) {
@@ -48,6 +57,19 @@ export function createCryptoService(deps: {
 
     /** The member's crypto credit per currency, in minor units (zero currencies left out). */
     balance: (userId: string) => readCryptoBalance(db, userId),
+
+    /** Renewal links ahead of each crypto period's end and on its last day (daily, with the card reminders). */
+    sendRenewalReminders: async () =>
+      sendCryptoRenewalReminders({
+        db,
+        clock: deps.clock,
+        notify: deps.notify,
+        planNames: async () =>
+          new Map([...(await deps.catalog.planIndex()).values()].map((plan) => [plan.id, plan.name])),
+        renewalLink: deps.renewalLink,
+        reminderDays: deps.reminderDays,
+        gracePeriodMs: settings.gracePeriodMs,
+      }),
 
     /** The scheduled clock: renew from credit, lapse to past due, end after grace; then tell who renewed. */
     async runClock() {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { formatDate } from '../../formatting.js';
 import { createFakeChatPlatform, type FakeChatPlatform } from '../../testing/fake-chat-platform.js';
 import { createTestApp, type TestApp } from '../../testing/test-core.js';
 import { addCalendarMonths } from '../add-calendar-months.js';
@@ -158,5 +159,38 @@ describe('the crypto subscription clock', () => {
     harness.clock.set(new Date(periodEnd.getTime() + 60_000));
     await harness.core.crypto.runClock();
     expect((await shop.lines(userId))[0]).toMatchObject({ status: 'active', currentPeriodStart: periodEnd });
+  });
+
+  it('renewal reminders: a pay link 3 days ahead and on the last day, once each; credit that covers it is announced instead', async () => {
+    const { userId, externalId, periodEnd } = await subscribed();
+    const dmsOf = (id: string) => discord.dms.filter((dm) => dm.externalId === id).map((dm) => dm.message);
+    harness.clock.set(new Date(periodEnd.getTime() - 2 * dayMs));
+    await harness.core.crypto.sendRenewalReminders();
+    await harness.core.crypto.sendRenewalReminders();
+    // The card reminder ("renews on …") would promise a charge crypto cannot make.
+    await harness.core.notifications.sendRenewalReminders();
+    let texts = dmsOf(externalId);
+    expect(texts.filter((message) => message.text.includes('Crypto does not renew by itself'))).toHaveLength(1);
+    expect(texts.filter((message) => message.text.includes('plan renews on'))).toHaveLength(0);
+    expect((await harness.core.entitlements.get(userId)).explanation).toBe(
+      `Pro is paid in crypto until ${formatDate(periodEnd)}.`,
+    );
+    const ahead = texts.find((message) => message.text.includes('Crypto does not renew by itself'));
+    expect(ahead?.links?.[0]?.url).toMatch(/^http:\/\/shop\.test\/c\/\S+$/);
+
+    harness.clock.set(new Date(periodEnd.getTime() - 12 * 3_600_000));
+    await harness.core.crypto.sendRenewalReminders();
+    await harness.core.crypto.sendRenewalReminders();
+    texts = dmsOf(externalId);
+    expect(texts.filter((message) => message.text.startsWith('Last day: your Pro plan'))).toHaveLength(1);
+
+    harness.clock.set(start);
+    const withCredit = await subscribed(5000);
+    harness.clock.set(new Date(withCredit.periodEnd.getTime() - 2 * dayMs));
+    await harness.core.crypto.sendRenewalReminders();
+    expect(dmsOf(withCredit.externalId).map((message) => message.text)).toContainEqual(
+      expect.stringContaining('Your crypto credit covers the $49.00 renewal'),
+    );
+    expect(userId).toBeTruthy();
   });
 });
