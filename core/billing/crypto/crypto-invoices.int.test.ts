@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { planPrices } from '../../../db/schema/index.js';
 import { createTestApp, type TestApp } from '../../testing/test-core.js';
 import { addCalendarMonths } from '../add-calendar-months.js';
 import { cryptoInvoice } from './testing/crypto-invoice-builder.js';
@@ -112,6 +113,32 @@ describe('crypto invoices through the inbox', () => {
     expect(lines[1]?.providerSubscriptionId).not.toEqual(lines[0]?.providerSubscriptionId);
     expect(lines[1]?.currentPeriodStart).toEqual(harness.clock.now());
     expect(await shop.access(userId)).toEqual({ tier: 'pro', status: 'active' });
+  });
+
+  it('a one-time price stays a one-time purchase: access for its days, no subscription line', async () => {
+    const { userId } = await shop.member();
+    const [price] = await harness.core.db
+      .insert(planPrices)
+      .values({
+        id: 'pro_once_usd_crypto_test',
+        planId: 'pro',
+        interval: 'one_time',
+        amountMinor: 3000,
+        currency: 'usd',
+        version: 1,
+        accessDays: 30,
+      })
+      .onConflictDoNothing()
+      .returning();
+    const { fact } = await shop.checkout(userId, 'pro', 'month', price);
+    await deliverAll([fact('settled', [3000])]);
+    expect(await shop.lines(userId)).toEqual([]);
+    expect(await shop.purchases(userId)).toMatchObject([
+      { kind: 'one_time', amountMinor: 3000, providerSubscriptionId: null },
+    ]);
+    expect(await shop.access(userId)).toEqual({ tier: 'pro', status: 'active' });
+    harness.clock.advance(31 * dayMs);
+    expect(await shop.access(userId)).toMatchObject({ tier: 'free' });
   });
 
   describe('odd payments end in a defined state, every amount in the ledger once', () => {

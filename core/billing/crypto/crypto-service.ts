@@ -1,4 +1,4 @@
-import type { Database, Executor } from '../../../db/client.js';
+import type { Database } from '../../../db/client.js';
 import type { CatalogService } from '../../catalog/catalog-service.js';
 import type { EntitlementService } from '../../entitlements/entitlement-service.js';
 import type { Notify } from '../../notifications/notify.js';
@@ -34,15 +34,10 @@ export function createCryptoService(deps: {
   return {
     settings,
 
-    /** Applies one invoice fact inside the caller's transaction (the inbox path uses this through applyPaymentEvent). */
-    applyInvoiceIn: (executor: Executor, fact: CryptoInvoiceFact, paymentEventId: string | null = null) =>
-      applyCryptoInvoice(
-        executor,
-        { paymentEventId, vaultBasisPoints: deps.vaultBasisPoints, now: deps.clock.now(), settings },
-        fact,
-      ),
-
-    /** Applies one invoice fact in its own transaction and recomputes the member's access (reconciliation). */
+    /**
+     * Applies one invoice fact in its own transaction and recomputes the member's access (for a
+     * reconciliation that fetched it; the inbox applies facts through applyPaymentEvent).
+     */
     async applyInvoice(fact: CryptoInvoiceFact) {
       const { value } = await deps.entitlements.commitAndRecompute(async (transaction) => {
         const userId = await applyCryptoInvoice(

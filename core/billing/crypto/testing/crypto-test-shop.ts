@@ -44,14 +44,19 @@ export function cryptoTestShop(harness: () => TestApp) {
     },
 
     /** Our checkout for a plan, and an invoice fact for it in the state and with the payments given. */
-    async checkout(userId: string, planId = 'pro', interval: 'month' | 'year' = 'month') {
-      const price = await priceOf(planId, interval);
+    async checkout(
+      userId: string,
+      planId = 'pro',
+      interval: 'month' | 'year' = 'month',
+      givenPrice?: typeof planPrices.$inferSelect,
+    ) {
+      const price = givenPrice ?? (await priceOf(planId, interval));
       const [row] = await harness()
         .core.db.insert(checkoutSessions)
         .values({
           userId,
           provider: 'btcpay',
-          mode: 'subscription',
+          mode: price.interval === 'one_time' ? 'payment' : 'subscription',
           planId,
           planPriceId: price.id,
           lineItems: [{ planId, planPriceId: price.id, quantity: 1 }],
