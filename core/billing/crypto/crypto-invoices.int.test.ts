@@ -247,6 +247,19 @@ describe('crypto invoices through the inbox', () => {
         expect(await shop.access(userId)).toMatchObject({ tier: 'free' });
       });
 
+    it('voiding an earlier prepaid period keeps the later paid one; voiding the latest ends the line', async () => {
+      const { userId } = await shop.member();
+      const first = await shop.checkout(userId);
+      const second = await shop.checkout(userId);
+      await deliverAll([first.fact('settled', [4900]), second.fact('settled', [4900])]);
+      await deliverAll([first.fact('refunded', [4900])]);
+      expect(await shop.access(userId)).toEqual({ tier: 'pro', status: 'active' });
+      expect((await shop.lines(userId))[0]?.status).toBe('active');
+      await deliverAll([second.fact('invalid', [4900], { manuallyMarked: true })]);
+      expect(await shop.access(userId)).toMatchObject({ tier: 'free' });
+      expect(await shop.ledgerSums(userId)).toEqual({ revenue: 0, vault: 0 });
+    });
+
     it('an invoice tied to a member but to no checkout of ours buys nothing: its money is credited', async () => {
       const { userId } = await shop.member();
       await deliverAll([

@@ -8,7 +8,7 @@ import { cryptoSubscriptionSnapshot } from './crypto-subscription-snapshot.js';
 /**
  * An invoice marked invalid or refunded after it bought access is a full refund: the purchase
  * is refunded in full (refund and vault reversal in the ledger, once, keyed by the invoice), and
- * the subscription line it paid for ends now, so our clock never renews a voided period.
+ * when it paid the line's latest period the line ends now, so our clock never renews it.
  */
 export async function voidCryptoGrant(
   executor: Executor,
@@ -59,6 +59,8 @@ export async function voidCryptoGrant(
     )
     .for('update');
   if (!line || line.status === 'canceled') return;
+  // As with a card refund of an older invoice, a later period the member also paid keeps its access.
+  if (purchase.periodEnd && line.currentPeriodEnd && purchase.periodEnd < line.currentPeriodEnd) return;
   await applySubscriptionLifecycle(
     executor,
     context.provider,
