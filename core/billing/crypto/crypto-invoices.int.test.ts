@@ -21,6 +21,12 @@ describe('crypto invoices through the inbox', () => {
   beforeEach(() => harness.clock.set(start));
   afterAll(async () => harness?.close());
 
+  /** What the revenue report books for btcpay at one instant. */
+  const btcpayRevenue = async (at: Date) => {
+    const report = await harness.core.revenueReport({ from: at, to: new Date(at.getTime() + 1) });
+    return report.revenue_by_provider.find((entry) => entry.provider === 'btcpay');
+  };
+
   const deliverAll = async (facts: Parameters<typeof btcpay.deliver>[0][]) => {
     for (const fact of facts) await btcpay.deliver(fact);
     await shop.expectAllProcessed();
@@ -153,11 +159,17 @@ describe('crypto invoices through the inbox', () => {
     });
 
     it('over-payment: Pro granted at its price, the excess credited', async () => {
+      // An instant no other test books money at, for the revenue report below.
+      const paidAt = new Date('2027-06-01T00:00:00.000Z');
+      harness.clock.set(paidAt);
       const { userId } = await shop.member();
       const { fact } = await shop.checkout(userId);
       await deliverAll([fact('settled', [4000, 2000])]);
       expect(await shop.access(userId)).toEqual({ tier: 'pro', status: 'active' });
       expect(await shop.ledgerSums(userId)).toEqual({ revenue: 4900, vault: 490, crypto_balance: 1100 });
+      // The credit is the member's money, not revenue.
+      const after = await btcpayRevenue(paidAt);
+      expect(after).toMatchObject({ gross_minor: 4900, disputes_minor: 0, net_minor: 4900 });
     });
 
     it('within the 1 % tolerance the settled amount buys the plan; beyond it, it is credited', async () => {
