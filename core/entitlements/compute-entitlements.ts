@@ -91,6 +91,8 @@ function subscriptionCandidate(
     return none('refunded', `Your ${name} payment was refunded, so paid access was removed.`);
 
   const periodEnd = subscription.currentPeriodEnd;
+  // Crypto renews only when paid again (or from credit): no card to charge or to update.
+  const paidInCrypto = cryptoProviderNames.some((provider) => provider === subscription.provider);
   switch (subscription.status) {
     case 'trialing': {
       const trialEnd = subscription.trialEnd ?? periodEnd;
@@ -116,8 +118,7 @@ function subscriptionCandidate(
         'active',
         endsAt,
         periodEnd
-          ? // Crypto renews only when paid again (or from credit): "renews" would promise a charge.
-            cryptoProviderNames.some((provider) => provider === subscription.provider)
+          ? paidInCrypto
             ? `${name} is paid in crypto until ${formatDate(periodEnd)}.`
             : `${name} is active and renews on ${formatDate(periodEnd)}.`
           : `${name} is active.`,
@@ -136,7 +137,9 @@ function subscriptionCandidate(
         status: 'past_due',
         grantsAccess: true,
         endsAt: graceEnds,
-        explanation: `Your last ${name} payment failed; access is kept until ${formatDate(graceEnds)} while you update your payment method.`,
+        explanation: paidInCrypto
+          ? `Your ${name} crypto period ended; access is kept until ${formatDate(graceEnds)}: pay the renewal to continue where it stopped.`
+          : `Your last ${name} payment failed; access is kept until ${formatDate(graceEnds)} while you update your payment method.`,
       };
     }
     case 'incomplete':

@@ -56,6 +56,9 @@ describe('the crypto subscription clock', () => {
     let [line] = await shop.lines(userId);
     expect(line).toMatchObject({ status: 'past_due', pastDueSince: periodEnd });
     expect(await shop.access(userId)).toEqual({ tier: 'pro', status: 'past_due' });
+    expect((await harness.core.entitlements.get(userId)).explanation).toBe(
+      `Your Pro crypto period ended; access is kept until ${formatDate(new Date(periodEnd.getTime() + 3 * dayMs))}: pay the renewal to continue where it stopped.`,
+    );
 
     harness.clock.set(new Date(periodEnd.getTime() + 3 * dayMs - 60_000));
     await harness.core.crypto.runClock();
