@@ -81,7 +81,8 @@ export function createCryptoService(deps: {
           await deps.notify(
             renewal.userId,
             'renewal_from_balance',
-            `crypto-renewal:${renewal.subscriptionId}:${renewal.periodStart.toISOString()}`,
+            // The receipt's own key: this DM is the renewal's receipt, so the receipt sweep sends no second one.
+            `receipt:${renewal.purchaseId}`,
             cryptoMessages.renewedFromBalance(
               plans.get(renewal.planId)?.name ?? renewal.planId,
               renewal,

@@ -98,6 +98,11 @@ describe('the crypto subscription clock', () => {
     expect(await harness.core.crypto.balance(userId)).toEqual([{ currency: 'usd', amountMinor: 100 }]);
     expect(await shop.access(userId)).toEqual({ tier: 'pro', status: 'active' });
 
+    await harness.core.notifications.sweepReceipts();
+    const receipts = discord.dms.filter(
+      (dm) => dm.externalId === externalId && dm.message.text.startsWith('Payment received'),
+    );
+    expect(receipts).toHaveLength(1);
     const renewalDms = discord.dms.filter(
       (dm) => dm.externalId === externalId && dm.message.text.includes('renewed from your crypto credit'),
     );

@@ -12,6 +12,7 @@ type SubscriptionRow = typeof subscriptions.$inferSelect;
 
 export interface BalanceRenewal {
   userId: string;
+  purchaseId: string;
   subscriptionId: string;
   planId: string;
   amountMinor: number;
@@ -59,7 +60,7 @@ export async function renewFromBalance(
     },
     { paid_from: cryptoBalanceAccount },
   );
-  if (!recorded.created) return null;
+  if (!recorded.purchaseId) return null;
   await appendLedgerEntries(executor, [
     {
       entryKey: `balance-draw:${line.provider}:${providerPaymentId}`,
@@ -87,6 +88,7 @@ export async function renewFromBalance(
   );
   return {
     userId: line.userId,
+    purchaseId: recorded.purchaseId,
     subscriptionId: line.id,
     planId: line.planId,
     amountMinor: price.amountMinor,
