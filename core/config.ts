@@ -100,6 +100,8 @@ const environmentVariables = z.object({
   WEBHOOK_RETRY_BASE_MS: integer(5000, 1),
   WEBHOOK_SWEEP_CRON: z.string().default('*/15 * * * * *'),
   GRACE_PERIOD_DAYS: integer(3),
+  /** A crypto invoice paid this short of its price (basis points) still buys it: wallets round and fees nibble. */
+  CRYPTO_UNDERPAYMENT_TOLERANCE_BPS: integer(100).pipe(z.number().max(10_000)),
   RENEWAL_LEEWAY_HOURS: integer(48),
   VAULT_CONTRIBUTION_BPS: integer(1000).pipe(z.number().max(10_000)),
   ENTITLEMENT_CACHE_TTL_SECONDS: integer(300, 1),

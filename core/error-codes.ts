@@ -119,6 +119,8 @@ export const errorCodes = {
   subscription_not_canceling: 'The subscription is not set to cancel, so there is nothing to resume.',
   subscription_ended: 'The subscription has ended and cannot be resumed; start a new one.',
   plan_unchanged: 'The subscription is already on this plan.',
+  crypto_plan_change_unavailable:
+    'A crypto subscription changes plan at renewal: pay the new plan in crypto (or by card) and let this one run out.',
   payment_not_found: 'No payment with this id.',
   payment_unknown: 'The payment an event refers to has not been recorded yet (retried).',
   payment_already_refunded: 'The payment is already fully refunded.',

@@ -113,6 +113,7 @@ export const createBitpayProvider = (options: BitpayProviderOptions): PaymentPro
 
     fetchSubscription: unsupported('fetch a subscription'),
     changePlan: unsupported('change a plan'),
+    previewPlanChange: unsupported('preview a plan change'),
     cancel: unsupported('cancel a subscription'),
     resume: unsupported('resume a subscription'),
     // Crypto cannot be sent back by the product; moderators record crypto refunds as manual.

@@ -126,6 +126,9 @@ export function createBtcpayProvider(options: BtcpayProviderOptions): PaymentPro
     changePlan: async () => {
       throw unsupported('plan change');
     },
+    previewPlanChange: async () => {
+      throw unsupported('plan change');
+    },
     cancel: async () => {
       throw unsupported('subscription cancel');
     },
