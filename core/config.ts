@@ -76,6 +76,17 @@ const environmentVariables = z.object({
   STRIPE_WEBHOOK_SECRET: optionalString,
   /** An origin only (`http://127.0.0.1:12111`): the SDK adds `/v1/…` itself. */
   STRIPE_API_BASE: baseUrlEndingWith(/^\/?$/, 'must be an origin without a path (the SDK adds /v1)'),
+  /** BTCPay Server (Greenfield API): all four set turn the BTCPay provider on. */
+  BTCPAY_URL: baseUrlEndingWith(/^(?!.*\/api\/v1)/, "must be the server's base URL, without /api/v1"),
+  BTCPAY_API_KEY: optionalString,
+  BTCPAY_STORE_ID: optionalString,
+  /** The store webhook's secret; several, comma-separated, during a rotation. */
+  BTCPAY_WEBHOOK_SECRET: optionalString,
+  /** BitPay's API token for invoices; setting it turns the BitPay provider on. */
+  BITPAY_TOKEN: optionalString,
+  BITPAY_ENVIRONMENT: z.enum(['test', 'prod']).default('test'),
+  /** An origin only; unset: https://test.bitpay.com or https://bitpay.com by BITPAY_ENVIRONMENT (tests: a stand-in). */
+  BITPAY_API_BASE: baseUrlEndingWith(/^\/?$/, 'must be an origin without a path (the client adds /invoices)'),
   /**
    * The offline sandbox provider (a Pay button that needs no card). Unset: on outside production,
    * off in production, where it must be turned on on purpose since anyone could pay with it.
@@ -89,6 +100,8 @@ const environmentVariables = z.object({
   WEBHOOK_RETRY_BASE_MS: integer(5000, 1),
   WEBHOOK_SWEEP_CRON: z.string().default('*/15 * * * * *'),
   GRACE_PERIOD_DAYS: integer(3),
+  /** A crypto invoice paid this short of its price (basis points) still buys it: wallets round and fees nibble. */
+  CRYPTO_UNDERPAYMENT_TOLERANCE_BPS: integer(100).pipe(z.number().max(10_000)),
   RENEWAL_LEEWAY_HOURS: integer(48),
   VAULT_CONTRIBUTION_BPS: integer(1000).pipe(z.number().max(10_000)),
   ENTITLEMENT_CACHE_TTL_SECONDS: integer(300, 1),
@@ -217,6 +230,13 @@ export const environmentVariableNames = Object.keys(environmentVariables.shape);
 const required = (context: z.RefinementCtx, variable: string, message: string) =>
   context.addIssue({ code: 'custom', path: [variable], message });
 
+/** A comma-separated list of signing secrets: during a rotation the old and the new are both valid. */
+const secretList = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((secret) => secret.trim())
+    .filter(Boolean);
+
 /**
  * The one schema over the environment. Nothing else reads process.env: everything else
  * receives a Config. Defaults give the embedded mode (no service to install).
@@ -230,6 +250,11 @@ export const configSchema = environmentVariables
         if (!config.STRIPE_WEBHOOK_SECRET)
           required(context, 'STRIPE_WEBHOOK_SECRET', 'required when BILLING_PROVIDER_MODE=stripe');
       }
+      const btcpay = ['BTCPAY_URL', 'BTCPAY_API_KEY', 'BTCPAY_STORE_ID', 'BTCPAY_WEBHOOK_SECRET'] as const;
+      const btcpaySet = btcpay.filter((name) => config[name] !== undefined);
+      if (btcpaySet.length > 0)
+        for (const name of btcpay)
+          if (config[name] === undefined) required(context, name, `required with ${btcpaySet.join(', ')} (BTCPay)`);
       if (config.NODE_ENV === 'production') productionRequirements(config, context);
       // Run even when a field above failed, so one ConfigError names every problem at once.
     },
@@ -240,10 +265,11 @@ export const configSchema = environmentVariables
     PUBLIC_URL: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
     SANDBOX_ENABLED: config.SANDBOX_ENABLED ?? config.NODE_ENV !== 'production',
     SANDBOX_WEBHOOK_SECRET: config.SANDBOX_WEBHOOK_SECRET ?? `sbx_whsec_${randomBytes(24).toString('hex')}`,
-    STRIPE_WEBHOOK_SECRETS: (config.STRIPE_WEBHOOK_SECRET ?? '')
-      .split(',')
-      .map((secret) => secret.trim())
-      .filter(Boolean),
+    BITPAY_API_BASE:
+      config.BITPAY_API_BASE ??
+      (config.BITPAY_ENVIRONMENT === 'prod' ? 'https://bitpay.com' : 'https://test.bitpay.com'),
+    STRIPE_WEBHOOK_SECRETS: secretList(config.STRIPE_WEBHOOK_SECRET),
+    BTCPAY_WEBHOOK_SECRETS: secretList(config.BTCPAY_WEBHOOK_SECRET),
   }));
 
 export type Config = z.output<typeof configSchema>;

@@ -92,6 +92,8 @@ export const errorCodes = {
   provider_rejected: 'The payment provider refused the request.',
   provider_resource_missing: 'The payment provider has no such object.',
   provider_response_invalid: 'The payment provider answered with something we cannot read.',
+  provider_operation_unsupported:
+    'The payment provider cannot do this (a crypto processor has no subscriptions, plan changes or refunds).',
   portal_not_available: 'The provider has no self-service billing portal.',
 
   // Referrals and promo codes
@@ -117,6 +119,8 @@ export const errorCodes = {
   subscription_not_canceling: 'The subscription is not set to cancel, so there is nothing to resume.',
   subscription_ended: 'The subscription has ended and cannot be resumed; start a new one.',
   plan_unchanged: 'The subscription is already on this plan.',
+  crypto_plan_change_unavailable:
+    'A crypto subscription changes plan at renewal: pay the new plan in crypto (or by card) and let this one run out.',
   payment_not_found: 'No payment with this id.',
   payment_unknown: 'The payment an event refers to has not been recorded yet (retried).',
   payment_already_refunded: 'The payment is already fully refunded.',

@@ -16,6 +16,9 @@ import { createSeededPriceFeed } from './autotrade/seeded-price-feed.js';
 import { createBillingOverview } from './billing/billing-overview.js';
 import { createBusinessFigures } from './billing/business-figures.js';
 import { createCheckoutService } from './billing/checkout-service.js';
+import { createCryptoService } from './billing/crypto/crypto-service.js';
+import { createBitpayProvider } from './billing/providers/bitpay/bitpay-provider.js';
+import { createBtcpayProvider } from './billing/providers/btcpay/btcpay-provider.js';
 import { createSandboxProvider, type SandboxProvider } from './billing/providers/sandbox/sandbox-provider.js';
 import { createStripeProvider } from './billing/providers/stripe/stripe-provider.js';
 import { buildRevenueReport } from './billing/revenue-report.js';
@@ -145,6 +148,28 @@ export async function createCore(dependencies: CoreDependencies) {
       }),
     );
   }
+  if (config.BTCPAY_URL && config.BTCPAY_API_KEY && config.BTCPAY_STORE_ID) {
+    providers.set(
+      'btcpay',
+      createBtcpayProvider({
+        baseUrl: config.BTCPAY_URL,
+        apiKey: config.BTCPAY_API_KEY,
+        storeId: config.BTCPAY_STORE_ID,
+        webhookSecrets: config.BTCPAY_WEBHOOK_SECRETS,
+      }),
+    );
+  }
+  if (config.BITPAY_TOKEN) {
+    providers.set(
+      'bitpay',
+      createBitpayProvider({
+        token: config.BITPAY_TOKEN,
+        apiBase: config.BITPAY_API_BASE,
+        publicUrl: config.PUBLIC_URL,
+        clock,
+      }),
+    );
+  }
   const defaultProvider = config.BILLING_PROVIDER_MODE === 'stripe' ? 'stripe' : 'sandbox';
 
   const entitlementPolicy = {
@@ -166,6 +191,10 @@ export async function createCore(dependencies: CoreDependencies) {
   });
   // A plan edit (features, quotas, archive) reaches its holders now, not when their rows next fall due.
   catalog.onPlanChanged((planId) => refreshPlanHolders({ db, entitlements }, planId));
+  const cryptoSettings = {
+    toleranceBasisPoints: config.CRYPTO_UNDERPAYMENT_TOLERANCE_BPS,
+    gracePeriodMs: entitlementPolicy.gracePeriodMs,
+  };
   const promotions = createPromotionService({ db, clock, defaultCurrency: config.DEFAULT_CURRENCY });
   const checkout = createCheckoutService({
     db,
@@ -205,6 +234,7 @@ export async function createCore(dependencies: CoreDependencies) {
       retryBaseMs: config.WEBHOOK_RETRY_BASE_MS,
       leaseMs: 120_000,
       vaultBasisPoints: config.VAULT_CONTRIBUTION_BPS,
+      crypto: cryptoSettings,
     },
   });
   const sweepPaymentEvents = createPaymentEventSweeper({ db, queue, clock });
@@ -240,6 +270,18 @@ export async function createCore(dependencies: CoreDependencies) {
     logger,
     manageUrl: async (userId) => (await links.manageLink(userId)).url,
     reminderDays: config.RENEWAL_REMINDER_DAYS,
+  });
+  const crypto = createCryptoService({
+    db,
+    entitlements,
+    catalog,
+    clock,
+    notify: notifications.notify,
+    manageUrl: async (userId) => (await links.manageLink(userId)).url,
+    renewalLink: async (input) => (await links.checkoutLink({ ...input, method: 'crypto' })).url,
+    reminderDays: config.RENEWAL_REMINDER_DAYS,
+    settings: cryptoSettings,
+    vaultBasisPoints: config.VAULT_CONTRIBUTION_BPS,
   });
   entitlementListeners.push(access.entitlementsChanged, (change) =>
     // A DM that cannot go out must not stop the listeners after it; the next change catches up.
@@ -420,6 +462,7 @@ export async function createCore(dependencies: CoreDependencies) {
     checkout,
     subscriptions,
     billingOverview,
+    crypto,
     grants,
     freezes,
     ingestWebhook,
@@ -492,6 +535,9 @@ export async function createCore(dependencies: CoreDependencies) {
         schedule(config.ACCESS_RECONCILE_CRON, 'access reconcile', () => access.reconcileAll()),
         schedule(everyMinute, 'receipt sweep', () => notifications.sweepReceipts()),
         schedule('0 0 9 * * *', 'renewal reminders', () => notifications.sendRenewalReminders(), utc),
+        // Crypto subscriptions have no processor to renew or end them: our clock does, every minute.
+        schedule(everyMinute, 'crypto subscription clock', () => crypto.runClock()),
+        schedule('0 0 9 * * *', 'crypto renewal reminders', () => crypto.sendRenewalReminders(), utc),
         schedule(config.AUTOTRADE_MATCH_CRON, 'autotrade matching', () => autotrade.matchPositions()),
         // Hourly: the report goes out at AUTOTRADE_REPORT_HOUR_UTC, or at the next run after it (once a day, by key).
         schedule('0 0 * * * *', 'autotrade reports', () => autotrade.sendDailyReports(), utc),

@@ -8,6 +8,8 @@ import { recordPromotionRedemption } from '../promotions/promotion-redemptions.j
 import { applyDispute } from './apply-dispute.js';
 import { applyRefund } from './apply-refund.js';
 import { applySubscriptionSnapshot } from './apply-subscription-snapshot.js';
+import { applyCryptoInvoice } from './crypto/apply-crypto-invoice.js';
+import { type CryptoSettings, defaultCryptoSettings } from './crypto/crypto-settings.js';
 import { recordPayment } from './record-payment.js';
 import { resolveUserId } from './resolve-user.js';
 import { recordSubscriptionDiscount } from './subscription-discount.js';
@@ -17,6 +19,8 @@ export interface ApplyContext {
   paymentEventId: string | null;
   vaultBasisPoints: number;
   now: Date;
+  /** How crypto invoice facts are judged (tolerance, grace); the defaults when not given. */
+  crypto?: CryptoSettings;
 }
 
 /** Subscriptions whose current state this event makes us look up (never trust the event's copy). */
@@ -138,6 +142,15 @@ export async function applyPaymentEvent(
       break;
     case 'dispute.updated':
       add(await applyDispute(executor, context, event));
+      break;
+    case 'crypto_invoice.updated':
+      add(
+        await applyCryptoInvoice(
+          executor,
+          { ...context, settings: context.crypto ?? defaultCryptoSettings },
+          event.invoice,
+        ),
+      );
       break;
     default:
       break;

@@ -33,6 +33,8 @@ export async function applySubscriptionLifecycle(
   provider: string,
   snapshot: SubscriptionSnapshot,
   now: Date,
+  /** When the subscription fell past due, if earlier than now (our own clock noticing a lapse late). */
+  lapsedAt?: Date,
 ): Promise<string | null> {
   const [existing] = await executor
     .select({ pastDueSince: subscriptions.pastDueSince })
@@ -46,7 +48,7 @@ export async function applySubscriptionLifecycle(
   const written = await executor
     .update(subscriptions)
     .set({
-      ...lifecycleColumns(snapshot, existing?.pastDueSince ?? null, now),
+      ...lifecycleColumns(snapshot, existing?.pastDueSince ?? lapsedAt ?? null, now),
       version: sql`${subscriptions.version} + 1`,
     })
     .where(

@@ -14,7 +14,9 @@ export async function recordPayment(
   executor: Executor,
   context: { provider: string; paymentEventId: string | null; vaultBasisPoints: number },
   payment: PaymentFact,
-): Promise<{ userId: string; created: boolean }> {
+  /** Stored on the payment's ledger entry (crypto: the coins, amounts and rates that paid). */
+  metadata?: Record<string, unknown>,
+): Promise<{ userId: string; created: boolean; purchaseId: string | null }> {
   const userId = await resolveUserId(executor, context.provider, {
     userId: payment.userId,
     providerCustomerId: payment.providerCustomerId,
@@ -43,7 +45,7 @@ export async function recordPayment(
     .onConflictDoNothing({ target: [purchases.provider, purchases.providerPaymentId] })
     .returning({ id: purchases.id });
   const purchase = inserted[0];
-  if (!purchase) return { userId, created: false };
+  if (!purchase) return { userId, created: false, purchaseId: null };
 
   const paymentKey = `${context.provider}:${payment.providerPaymentId}`;
   const common = {
@@ -61,6 +63,7 @@ export async function recordPayment(
       account: 'revenue',
       kind: 'payment',
       amountMinor: payment.amountMinor,
+      ...(metadata ? { metadata } : {}),
     },
     {
       ...common,
@@ -71,5 +74,5 @@ export async function recordPayment(
       metadata: { basis_points: context.vaultBasisPoints },
     },
   ]);
-  return { userId, created: true };
+  return { userId, created: true, purchaseId: purchase.id };
 }

@@ -43,6 +43,8 @@ export async function buildRevenueReport(
       vault.set(row.currency, (vault.get(row.currency) ?? 0) + total);
       continue;
     }
+    // Members' crypto credit is theirs until a renewal spends it (then it is booked as a payment).
+    if (row.account !== 'revenue') continue;
     const key = `${row.provider}:${row.currency}`;
     const entry = providers.get(key) ?? {
       provider: row.provider,

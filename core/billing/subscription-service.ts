@@ -11,6 +11,12 @@ import type { PaymentProvider, SubscriptionSnapshot } from '../ports/payment-pro
 import { applyRefund } from './apply-refund.js';
 import { applySubscriptionLifecycle } from './apply-subscription-lifecycle.js';
 import { applySubscriptionSnapshot } from './apply-subscription-snapshot.js';
+import { isCryptoProvider } from './crypto/crypto-settings.js';
+import {
+  cancelCryptoSubscription,
+  refuseCryptoPlanChange,
+  resumeCryptoSubscription,
+} from './crypto/crypto-subscription-intents.js';
 import { planChangeTarget } from './plan-change-target.js';
 import { previewPlanChange } from './preview-plan-change.js';
 import { checkoutLine, ensureProviderPrice } from './provider-prices.js';
@@ -136,6 +142,7 @@ export function createSubscriptionService(deps: {
 
     async changePlan(input: { userId: string; planId: string; prorate: boolean }, actor: string) {
       const subscription = await requireSubscription(input.userId);
+      if (isCryptoProvider(subscription.provider)) throw refuseCryptoPlanChange(subscription);
       const { plan, price } = await planChangeTarget(deps.catalog, subscription, input.planId);
       const provider = providerOf(subscription.provider);
       const line = checkoutLine(plan.name, price, 1, provider.name);
@@ -157,11 +164,20 @@ export function createSubscriptionService(deps: {
     /** The member's own switch to `planId`, priced by the provider before they confirm it. */
     async previewPlanChange(input: { userId: string; planId: string }) {
       const subscription = await requireSubscription(input.userId);
+      if (isCryptoProvider(subscription.provider)) throw refuseCryptoPlanChange(subscription);
       return previewPlanChange(deps, providerOf(subscription.provider), subscription, input.planId);
     },
 
     async cancel(input: { userId: string; atPeriodEnd: boolean }, actor: string) {
       const subscription = await requireSubscription(input.userId);
+      // Crypto processors hold no subscription: ours is the only one, so the cancel is ours to apply.
+      if (isCryptoProvider(subscription.provider)) {
+        const snapshot = cancelCryptoSubscription(subscription, input.atPeriodEnd, deps.clock.now());
+        await applyAndAudit(subscription, snapshot, actor, 'subscription.canceled', {
+          at_period_end: input.atPeriodEnd,
+        });
+        return this.status(input.userId);
+      }
       const provider = providerOf(subscription.provider);
       const snapshot = await provider.cancel({
         providerSubscriptionId: subscription.providerSubscriptionId,
@@ -186,10 +202,12 @@ export function createSubscriptionService(deps: {
       }
       if (!subscription.cancelAtPeriodEnd)
         throw subscriptionNotCanceling({ user_id: input.userId, subscription_id: subscription.id });
-      const snapshot = await providerOf(subscription.provider).resume({
-        providerSubscriptionId: subscription.providerSubscriptionId,
-        idempotencyKey: subscriptionIntentKey(deps.idempotencyPrefix, subscription, 'resume'),
-      });
+      const snapshot = isCryptoProvider(subscription.provider)
+        ? resumeCryptoSubscription(subscription, deps.clock.now())
+        : await providerOf(subscription.provider).resume({
+            providerSubscriptionId: subscription.providerSubscriptionId,
+            idempotencyKey: subscriptionIntentKey(deps.idempotencyPrefix, subscription, 'resume'),
+          });
       await applyAndAudit(subscription, snapshot, actor, 'subscription.resumed', {});
       return this.status(input.userId);
     },

@@ -1,4 +1,5 @@
 import { formatDate } from '../formatting.js';
+import { cryptoProviderNames } from '../ports/payment-provider.js';
 import type {
   AccessStatus,
   EntitlementFacts,
@@ -90,6 +91,8 @@ function subscriptionCandidate(
     return none('refunded', `Your ${name} payment was refunded, so paid access was removed.`);
 
   const periodEnd = subscription.currentPeriodEnd;
+  // Crypto renews only when paid again (or from credit): no card to charge or to update.
+  const paidInCrypto = cryptoProviderNames.some((provider) => provider === subscription.provider);
   switch (subscription.status) {
     case 'trialing': {
       const trialEnd = subscription.trialEnd ?? periodEnd;
@@ -114,7 +117,11 @@ function subscriptionCandidate(
       return until(
         'active',
         endsAt,
-        periodEnd ? `${name} is active and renews on ${formatDate(periodEnd)}.` : `${name} is active.`,
+        periodEnd
+          ? paidInCrypto
+            ? `${name} is paid in crypto until ${formatDate(periodEnd)}.`
+            : `${name} is active and renews on ${formatDate(periodEnd)}.`
+          : `${name} is active.`,
       );
     }
     case 'past_due': {
@@ -130,7 +137,9 @@ function subscriptionCandidate(
         status: 'past_due',
         grantsAccess: true,
         endsAt: graceEnds,
-        explanation: `Your last ${name} payment failed; access is kept until ${formatDate(graceEnds)} while you update your payment method.`,
+        explanation: paidInCrypto
+          ? `Your ${name} crypto period ended; access is kept until ${formatDate(graceEnds)}: pay the renewal to continue where it stopped.`
+          : `Your last ${name} payment failed; access is kept until ${formatDate(graceEnds)} while you update your payment method.`,
       };
     }
     case 'incomplete':

@@ -2,12 +2,25 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import { billingLedger } from '../../db/schema/index.js';
 
+/** `crypto_balance`: crypto money held for a member (partial, late and over-payments), theirs until spent. */
+export type LedgerAccount = 'revenue' | 'vault' | 'crypto_balance';
+export type LedgerKind =
+  | 'payment'
+  | 'refund'
+  | 'dispute'
+  | 'dispute_reversal'
+  | 'vault_contribution'
+  | 'vault_reversal'
+  | 'crypto_credit'
+  | 'crypto_credit_reversal'
+  | 'balance_draw';
+
 export interface LedgerEntry {
   /** Derived from the provider fact that caused it: the same fact can never post twice. */
   entryKey: string;
   userId: string | null;
-  account: 'revenue' | 'vault';
-  kind: 'payment' | 'refund' | 'dispute' | 'dispute_reversal' | 'vault_contribution' | 'vault_reversal';
+  account: LedgerAccount;
+  kind: LedgerKind;
   amountMinor: number;
   currency: string;
   provider: string;

@@ -22,6 +22,8 @@ export interface CheckoutLinkRequest {
   code?: string | undefined;
   /** The bot platform the member asked on; the checkout the link opens is counted there. */
   source?: FunnelPlatform | undefined;
+  /** Longer than CHECKOUT_LINK_TTL_MINUTES for links sent ahead of time (crypto renewal reminders). */
+  validUntil?: Date | undefined;
 }
 
 export interface SignedLink {
@@ -127,7 +129,7 @@ export function createSignedLinks(deps: {
               currency: deps.defaultCurrency,
             })
           : null;
-      const expiresAt = expiry();
+      const expiresAt = request.validUntil ? Math.floor(request.validUntil.getTime() / 1000) : expiry();
       const token = signToken(
         {
           k: 'checkout',

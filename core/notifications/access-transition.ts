@@ -4,6 +4,7 @@ export type NotificationKind =
   | 'payment_received'
   | 'access_granted'
   | 'renewal_coming'
+  | 'renewal_from_balance'
   | 'payment_failed'
   | 'access_ending'
   | 'access_revoked'

@@ -1,7 +1,8 @@
-import { and, eq, gt, inArray, lte } from 'drizzle-orm';
+import { and, eq, gt, inArray, lte, notInArray } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { planPrices, subscriptions } from '../../db/schema/index.js';
 import type { Clock } from '../ports/clock.js';
+import { cryptoProviderNames } from '../ports/payment-provider.js';
 import { messages } from './notification-messages.js';
 import type { Notify } from './notify.js';
 
@@ -34,6 +35,8 @@ export async function sendRenewalReminders(deps: {
     .where(
       and(
         inArray(subscriptions.status, ['active', 'trialing']),
+        // Crypto renews only when paid again: its reminders carry a pay link (core/billing/crypto).
+        notInArray(subscriptions.provider, [...cryptoProviderNames]),
         eq(subscriptions.cancelAtPeriodEnd, false),
         gt(subscriptions.currentPeriodEnd, now),
         lte(subscriptions.currentPeriodEnd, horizon),

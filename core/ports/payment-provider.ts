@@ -2,7 +2,11 @@
  * What core needs from a payment provider. Provider types (Stripe objects, BTCPay
  * invoices) stop at the adapter: everything crossing this port is ours.
  */
-export type ProviderName = 'stripe' | 'sandbox';
+export type ProviderName = 'stripe' | 'sandbox' | 'btcpay' | 'bitpay';
+
+/** The crypto processors: invoices paid from a wallet, no card on file, no provider subscriptions. */
+export const cryptoProviderNames = ['btcpay', 'bitpay'] as const;
+export type CryptoProviderName = (typeof cryptoProviderNames)[number];
 
 export type IncomingHeaders = Record<string, string | string[] | undefined>;
 
@@ -70,6 +74,11 @@ export interface PaymentFact {
 export type NormalizedEvent =
   | { kind: 'ignore'; reason: string }
   | {
+      /** A crypto invoice changed: the processor's current view, fetched, never the body's claim. */
+      kind: 'crypto_invoice.updated';
+      invoice: CryptoInvoiceFact;
+    }
+  | {
       kind: 'checkout.completed';
       providerSessionId: string;
       /** Our checkout_sessions.id from metadata, when present. */
@@ -122,6 +131,57 @@ export type NormalizedEvent =
       /** When the dispute opened (the bank took the money then), whichever of its events this is. */
       openedAt?: Date;
     };
+
+/**
+ * One crypto payment seen on an invoice, as the processor reports it. The crypto amount and the
+ * rate are decimal strings exactly as the processor wrote them (never floats); `fiatMinor` is
+ * the payment's value in the invoice's fiat currency, in integer minor units.
+ */
+export interface CryptoPaymentFact {
+  /** Unique per payment at the processor (BTCPay: txid-vout; BitPay: txid). */
+  providerPaymentId: string;
+  cryptoCode: string;
+  cryptoAmount: string;
+  /** Fiat per one unit of the crypto currency, as the processor priced the invoice. */
+  rate: string;
+  fiatMinor: number;
+  /** `pending`: seen, not yet confirmed; `settled`: confirmed; `invalid`: double-spent or replaced. */
+  status: 'pending' | 'settled' | 'invalid';
+}
+
+/**
+ * A crypto invoice as the processor reports it when we FETCH it (never from a webhook body
+ * alone: BitPay's notifications are unsigned, and any body may be stale).
+ */
+export interface CryptoInvoiceFact {
+  provider: CryptoProviderName;
+  providerInvoiceId: string;
+  /** Our checkout_sessions.id (the invoice's orderId), when the invoice is ours. */
+  checkoutId: string | null;
+  /** Our user id from the invoice's metadata/posData. */
+  userId: string | null;
+  /**
+   * `open`: waiting for payment; `processing`: paid in full but not yet confirmed; `settled`:
+   * confirmed (or marked settled by the store); `expired`: the payment window closed (it may
+   * hold a partial or late payment); `invalid`: marked invalid or failed to confirm;
+   * `refunded`: refunded by the processor.
+   */
+  state: 'open' | 'processing' | 'settled' | 'expired' | 'invalid' | 'refunded';
+  /** The invoice's price in fiat minor units, and its currency (the plan's currency). */
+  priceMinor: number;
+  currency: string;
+  /** The fiat value of settled payments (minor units): what may be credited or granted. */
+  settledMinor: number;
+  /** Seen but not yet confirmed. */
+  pendingMinor: number;
+  /** A payment arrived after the invoice expired. */
+  paidLate: boolean;
+  /** The store marked the invoice settled or invalid by hand. */
+  manuallyMarked: boolean;
+  payments: CryptoPaymentFact[];
+  /** When the processor created the invoice. */
+  createdAt: Date;
+}
 
 export interface VerifiedWebhook {
   providerEventId: string;
@@ -256,4 +316,8 @@ export interface PaymentProvider {
     idempotencyKey: string;
   }): Promise<RefundOutcome>;
   createPortalSession(input: { providerCustomerId: string; returnUrl: string }): Promise<{ url: string } | null>;
+  /** Crypto processors: the invoice as it stands now (reconciliation, and re-checks before acting). */
+  fetchCryptoInvoice?(providerInvoiceId: string): Promise<CryptoInvoiceFact | null>;
+  /** Crypto processors: invoices created since a moment, for the reconciliation job. */
+  listCryptoInvoicesSince?(since: Date): Promise<CryptoInvoiceFact[]>;
 }

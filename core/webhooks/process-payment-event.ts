@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../../db/client.js';
 import { paymentEvents } from '../../db/schema/index.js';
 import { applyPaymentEvent, fetchSnapshots } from '../billing/apply-payment-event.js';
+import type { CryptoSettings } from '../billing/crypto/crypto-settings.js';
 import type { EntitlementService } from '../entitlements/entitlement-service.js';
 import { isAppError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
@@ -17,6 +18,8 @@ export interface ProcessingPolicy {
   /** How long a worker's claim lasts before the sweeper may hand the event to another. */
   leaseMs: number;
   vaultBasisPoints: number;
+  /** How crypto invoice facts are judged (CRYPTO_UNDERPAYMENT_TOLERANCE_BPS, GRACE_PERIOD_DAYS). */
+  crypto?: CryptoSettings;
 }
 
 export type ProcessOutcome = 'processed' | 'ignored' | 'retry' | 'dead' | 'skipped';
@@ -110,7 +113,13 @@ export function createPaymentEventProcessor(deps: {
       await deps.entitlements.commitAndRecompute(async (transaction) => {
         const affected = await applyPaymentEvent(
           transaction,
-          { provider: row.provider, paymentEventId: row.id, vaultBasisPoints: policy.vaultBasisPoints, now },
+          {
+            provider: row.provider,
+            paymentEventId: row.id,
+            vaultBasisPoints: policy.vaultBasisPoints,
+            now,
+            crypto: policy.crypto,
+          },
           event,
           snapshots,
         );

@@ -6,6 +6,7 @@ export * from './autotrade.js';
 export * from './billing.js';
 export * from './catalog.js';
 export * from './community.js';
+export * from './crypto.js';
 export * from './feature-flags.js';
 export * from './figure-snapshots.js';
 export * from './funnel.js';

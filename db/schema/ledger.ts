@@ -11,9 +11,15 @@ export const billingLedger = pgTable(
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     entryKey: text('entry_key').notNull(),
     userId: uuid('user_id'),
-    /** `revenue` (money from members) or `vault` (the share set aside for the community vault). */
+    /**
+     * `revenue` (money from members), `vault` (the share set aside for the community vault) or
+     * `crypto_balance` (crypto money held for a member until a renewal spends it).
+     */
     account: text('account').notNull(),
-    /** `payment`, `refund`, `dispute`, `dispute_reversal`, `vault_contribution`, `vault_reversal`. */
+    /**
+     * `payment`, `refund`, `dispute`, `dispute_reversal`, `vault_contribution`, `vault_reversal`;
+     * on `crypto_balance`: `crypto_credit`, `crypto_credit_reversal`, `balance_draw`.
+     */
     kind: text('kind').notNull(),
     /** Signed integer minor units: money in is positive, money out negative. */
     amountMinor: bigint('amount_minor', { mode: 'number' }).notNull(),

@@ -16,11 +16,11 @@ export async function providerWebhookRoutes(app: FastifyInstance, core: Core) {
     {
       schema: {
         tags: ['webhooks'],
-        summary: 'Receive a signed provider webhook (Stripe, sandbox).',
+        summary: 'Receive a provider webhook (Stripe, sandbox: signed; BitPay: unsigned, only a trigger to fetch).',
         description:
           'Verifies the signature over the raw body, stores the event once and answers 200. ' +
           'Bad or missing signature: 400. Not stored: 503, so the provider retries.',
-        params: z.object({ provider: z.enum(['stripe', 'sandbox', 'mock']) }),
+        params: z.object({ provider: z.enum(['stripe', 'sandbox', 'mock', 'btcpay', 'bitpay']) }),
         response: {
           200: z.object({ received: z.literal(true), duplicate: z.boolean(), event_id: z.string().nullable() }),
         },
