@@ -35,7 +35,7 @@ export function createCatalogService(deps: {
   db: Database;
   defaultCurrency: string;
   /**
-   * How long this process reuses the list of active plans (pricing page, /tiers). Writes through
+   * How long this process reuses the plan lists (pricing page, /tiers, billing and admin pages). Writes through
    * this service clear it at once; another process sees a change within this time. Checkout
    * never reads it: prices charged are always read fresh.
    */
@@ -43,9 +43,10 @@ export function createCatalogService(deps: {
 }) {
   const { db, defaultCurrency } = deps;
   const activePlansCacheMs = deps.activePlansCacheMs ?? 0;
-  let activePlans: { plans: Promise<PlanWithPrices[]>; expiresAt: number } | undefined;
+  // Two lists: the active plans (pricing, /tiers) and every plan (billing and admin pages).
+  const cachedLists = new Map<boolean, { plans: Promise<PlanWithPrices[]>; expiresAt: number }>();
   const forgetActivePlans = () => {
-    activePlans = undefined;
+    cachedLists.clear();
   };
   /** Clears the cached list when a write ends, committed or not (a failed write may have half-read it). */
   async function writing<T>(write: () => Promise<T>): Promise<T> {
@@ -139,19 +140,22 @@ export function createCatalogService(deps: {
       );
     },
 
-    /** Active plans come from the short-lived cache; callers get their own copies to change freely. */
+    /** Lists come from the short-lived cache; callers get their own copies to change freely. */
     async listPlans(options: { includeInactive?: boolean } = {}): Promise<PlanWithPrices[]> {
-      if (options.includeInactive || activePlansCacheMs <= 0) return readPlans(options);
+      if (activePlansCacheMs <= 0) return readPlans(options);
+      const includeInactive = options.includeInactive === true;
       const now = Date.now();
-      if (!activePlans || activePlans.expiresAt <= now) {
-        const entry = { plans: readPlans({}), expiresAt: now + activePlansCacheMs };
-        activePlans = entry;
+      let entry = cachedLists.get(includeInactive);
+      if (!entry || entry.expiresAt <= now) {
+        const fresh = { plans: readPlans({ includeInactive }), expiresAt: now + activePlansCacheMs };
+        entry = fresh;
+        cachedLists.set(includeInactive, fresh);
         // A failed read is not kept: the next caller tries again.
-        entry.plans.catch(() => {
-          if (activePlans === entry) forgetActivePlans();
+        fresh.plans.catch(() => {
+          if (cachedLists.get(includeInactive) === fresh) cachedLists.delete(includeInactive);
         });
       }
-      const cached = await activePlans.plans;
+      const cached = await entry.plans;
       return cached.map((plan) => ({ ...plan, prices: [...plan.prices] }));
     },
 
