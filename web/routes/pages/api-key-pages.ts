@@ -3,15 +3,13 @@ import { z } from 'zod';
 import { maxActiveKeysPerMember } from '../../../core/api-keys/api-key-service.js';
 import type { Core } from '../../../core/index.js';
 import { apiKeysPitch, renderApiKeysPage } from '../../views/features/api-keys-page.js';
-import { renderLockedFeaturePage } from '../../views/features/locked-feature.js';
 import { renderOneTimeSecretPage } from '../../views/features/one-time-secret-page.js';
 import {
   type FeatureFormAction,
-  featureAccess,
   featureFormAction,
   pageMember,
   sendInvalidForm,
-  upgradeOfferFor,
+  sentLockedPage,
 } from './member-feature-gate.js';
 import { requireMemberPage } from './member-pages-rollout.js';
 import { sendHtml, viewerOf } from './page-replies.js';
@@ -51,16 +49,14 @@ export async function apiKeyPageRoutes(app: FastifyInstance, core: Core) {
   app.get(page, options, async (request, reply) => {
     const member = pageMember(request);
     const viewer = viewerOf(request, reply);
-    if (!(await featureAccess(core, member.userId, 'api_keys')).granted)
-      return sendHtml(
-        reply,
-        renderLockedFeaturePage({
-          viewer,
-          section: 'api-keys',
-          pitch: apiKeysPitch,
-          offer: await upgradeOfferFor(core, 'api_keys'),
-        }),
-      );
+    const locked = {
+      userId: member.userId,
+      feature: 'api_keys',
+      section: 'api-keys',
+      pitch: apiKeysPitch,
+      viewer,
+    } as const;
+    if (await sentLockedPage(core, reply, locked)) return reply;
     return sendHtml(
       reply,
       renderApiKeysPage({

@@ -2,8 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Core } from '../../../core/index.js';
 import { autotradePitch, renderAutotradePage } from '../../views/features/autotrade-page.js';
-import { renderLockedFeaturePage } from '../../views/features/locked-feature.js';
-import { featureAccess, featureFormAction, pageMember, upgradeOfferFor } from './member-feature-gate.js';
+import { featureFormAction, pageMember, sentLockedPage } from './member-feature-gate.js';
 import { requireMemberPage } from './member-pages-rollout.js';
 import { sendHtml, viewerOf } from './page-replies.js';
 
@@ -18,16 +17,14 @@ export async function autotradePageRoutes(app: FastifyInstance, core: Core) {
   app.get(page, options, async (request, reply) => {
     const member = pageMember(request);
     const viewer = viewerOf(request, reply);
-    if (!(await featureAccess(core, member.userId, 'autotrade_sandbox')).granted)
-      return sendHtml(
-        reply,
-        renderLockedFeaturePage({
-          viewer,
-          section: 'autotrade',
-          pitch: autotradePitch,
-          offer: await upgradeOfferFor(core, 'autotrade_sandbox'),
-        }),
-      );
+    const locked = {
+      userId: member.userId,
+      feature: 'autotrade_sandbox',
+      section: 'autotrade',
+      pitch: autotradePitch,
+      viewer,
+    } as const;
+    if (await sentLockedPage(core, reply, locked)) return reply;
     return sendHtml(
       reply,
       renderAutotradePage({

@@ -4,8 +4,11 @@ import { hasMemberFeature, type MemberFeature } from '../../../core/catalog/memb
 import type { EntitlementView } from '../../../core/entitlements/entitlement-service.js';
 import { isAppError } from '../../../core/errors.js';
 import type { Core } from '../../../core/index.js';
+import type { AccountSection } from '../../views/account-navigation.js';
 import { html } from '../../views/escape-html.js';
+import { type LockedFeaturePitch, renderLockedFeaturePage } from '../../views/features/locked-feature.js';
 import { renderMessagePage } from '../../views/message-page.js';
+import type { PageViewer } from '../../views/page-shell.js';
 import { sendHtml, sendRefusalPage, viewerOf } from './page-replies.js';
 
 /** The signed-in member of a page behind requireMemberPage (its preHandler has set it). */
@@ -34,6 +37,34 @@ export async function planNameOf(core: Core, tier: string): Promise<string> {
 /** The plan a locked page's upgrade button buys (cheapest monthly tier with the feature). */
 export async function upgradeOfferFor(core: Core, feature: MemberFeature): Promise<UpgradeOffer | undefined> {
   return cheapestPlanWithFeature(await core.catalog.listPlans(), feature, core.config.DEFAULT_CURRENCY);
+}
+
+/**
+ * The feature page's locked view (what it gives, the plan that includes it), sent when the
+ * member's plan lacks `feature`; false when the page may show the feature itself.
+ */
+export async function sentLockedPage(
+  core: Core,
+  reply: FastifyReply,
+  locked: {
+    userId: string;
+    feature: MemberFeature;
+    section: AccountSection;
+    pitch: LockedFeaturePitch;
+    viewer: PageViewer;
+  },
+): Promise<boolean> {
+  if ((await featureAccess(core, locked.userId, locked.feature)).granted) return false;
+  await sendHtml(
+    reply,
+    renderLockedFeaturePage({
+      viewer: locked.viewer,
+      section: locked.section,
+      pitch: locked.pitch,
+      offer: await upgradeOfferFor(core, locked.feature),
+    }),
+  );
+  return true;
 }
 
 /**

@@ -2,16 +2,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Core } from '../../../core/index.js';
 import { webhookEventTypeSchema } from '../../../core/outbound-webhooks/webhook-event-types.js';
-import { renderLockedFeaturePage } from '../../views/features/locked-feature.js';
 import { renderOneTimeSecretPage } from '../../views/features/one-time-secret-page.js';
 import { renderWebhookEndpointsPage, webhooksPitch } from '../../views/features/webhook-endpoints-page.js';
 import {
   type FeatureFormAction,
-  featureAccess,
   featureFormAction,
   pageMember,
   sendInvalidForm,
-  upgradeOfferFor,
+  sentLockedPage,
 } from './member-feature-gate.js';
 import { requireMemberPage } from './member-pages-rollout.js';
 import { sendHtml, viewerOf } from './page-replies.js';
@@ -59,16 +57,14 @@ export async function webhookEndpointPageRoutes(app: FastifyInstance, core: Core
   app.get(page, options, async (request, reply) => {
     const member = pageMember(request);
     const viewer = viewerOf(request, reply);
-    if (!(await featureAccess(core, member.userId, 'outbound_webhooks')).granted)
-      return sendHtml(
-        reply,
-        renderLockedFeaturePage({
-          viewer,
-          section: 'webhooks',
-          pitch: webhooksPitch,
-          offer: await upgradeOfferFor(core, 'outbound_webhooks'),
-        }),
-      );
+    const locked = {
+      userId: member.userId,
+      feature: 'outbound_webhooks',
+      section: 'webhooks',
+      pitch: webhooksPitch,
+      viewer,
+    } as const;
+    if (await sentLockedPage(core, reply, locked)) return reply;
     const rows = await endpoints.list(viewerFor(member.userId), member.userId);
     const withDeliveries = await Promise.all(
       rows.map(async (endpoint) => ({

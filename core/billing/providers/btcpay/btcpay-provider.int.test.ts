@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreateCheckoutInput, NormalizedEvent, PaymentProvider } from '../../../ports/payment-provider.js';
 import { type BtcpayDelivery, type FakeBtcpay, startFakeBtcpay } from '../../../testing/fake-btcpay-server.js';
+import { proMonthly } from '../../../testing/sandbox-test-harness.js';
 import { createBtcpayProvider } from './btcpay-provider.js';
 
 let btcpay: FakeBtcpay;
@@ -25,18 +26,7 @@ const proCheckout = (overrides: Partial<CreateCheckoutInput> = {}): CreateChecko
   email: null,
   providerCustomerId: null,
   mode: 'subscription',
-  lines: [
-    {
-      planId: 'pro',
-      planName: 'Pro',
-      planPriceId: 'pro_month_usd_v1',
-      providerPriceId: null,
-      amountMinor: 4900,
-      currency: 'usd',
-      interval: 'month',
-      quantity: 1,
-    },
-  ],
+  lines: [proMonthly],
   successUrl: 'http://shop.test/checkout/success',
   cancelUrl: 'http://shop.test/checkout/canceled',
   idempotencyKey: 'key',

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paymentEvents } from '../../../../db/schema/index.js';
 import { type FakeBtcpay, startFakeBtcpay } from '../../../testing/fake-btcpay-server.js';
 import { readFixture, readJsonFixture } from '../../../testing/fixtures.js';
+import { proMonthly } from '../../../testing/sandbox-test-harness.js';
 import { createTestApp, type TestApp } from '../../../testing/test-core.js';
 
 let btcpay: FakeBtcpay;
@@ -74,18 +75,7 @@ describe('POST /v1/webhooks/btcpay', () => {
       email: null,
       providerCustomerId: null,
       mode: 'subscription',
-      lines: [
-        {
-          planId: 'pro',
-          planName: 'Pro',
-          planPriceId: 'pro_month_usd_v1',
-          providerPriceId: null,
-          amountMinor: 4900,
-          currency: 'usd',
-          interval: 'month',
-          quantity: 1,
-        },
-      ],
+      lines: [proMonthly],
       successUrl: 'http://shop.test/checkout/success',
       cancelUrl: 'http://shop.test/checkout/canceled',
       idempotencyKey: 'k',
