@@ -59,7 +59,7 @@ export function createBillingOverview(deps: {
   catalog: CatalogService;
   entitlements: EntitlementService;
   subscriptions: Pick<ReturnType<typeof createSubscriptionService>, 'currentSubscription'>;
-  referrals: Pick<ReferralService, 'stats' | 'codeFor'>;
+  referrals: Pick<ReferralService, 'stats'>;
 }) {
   const nameOf = (plansById: Map<string, PlanWithPrices>, planId: string | null) =>
     planId === null ? null : (plansById.get(planId)?.name ?? planId);
@@ -77,7 +77,7 @@ export function createBillingOverview(deps: {
 
   return {
     async forMember(userId: string): Promise<BillingOverview> {
-      const [view, subscription, allPlans, invoices, linked, code, stats] = await Promise.all([
+      const [view, subscription, allPlans, invoices, linked, referral] = await Promise.all([
         deps.entitlements.get(userId),
         deps.subscriptions.currentSubscription(userId),
         deps.catalog.listPlans({ includeInactive: true }),
@@ -87,7 +87,6 @@ export function createBillingOverview(deps: {
           .from(identities)
           .where(eq(identities.userId, userId))
           .orderBy(asc(identities.platform), asc(identities.createdAt)),
-        deps.referrals.codeFor(userId),
         deps.referrals.stats(userId),
       ]);
       const plansById = new Map(allPlans.map((plan) => [plan.id, plan]));
@@ -157,7 +156,7 @@ export function createBillingOverview(deps: {
         planChoices,
         invoices: invoices.map((invoice) => ({ ...invoice, planName: nameOf(plansById, invoice.planId) })),
         linkedAccounts: linked.filter((identity) => chatPlatforms.includes(identity.platform)),
-        referral: { code: code.code, url: code.url, referred: stats.referred, paying: stats.paying },
+        referral,
       };
     },
   };

@@ -1,4 +1,4 @@
-import { and, eq, gt, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { purchases, referralAttributions, referralCodes, users } from '../../db/schema/index.js';
 import { AppError, badRequest, notFound } from '../errors.js';
@@ -97,25 +97,19 @@ export function createReferralService(deps: {
     },
 
     /** How many members this member brought, and how many of them have paid. */
-    async stats(userId: string): Promise<{ code: string; referred: number; paying: number }> {
-      const { code } = await this.codeFor(userId);
-      const [referred] = await db
-        .select({ count: sql<number>`count(*)` })
+    async stats(userId: string): Promise<{ code: string; url: string; referred: number; paying: number }> {
+      const { code, url } = await this.codeFor(userId);
+      // One statement for both counts (the billing page shows them on every view). A payment
+      // refunded in full does not make a paying member.
+      const [counts] = await db
+        .select({
+          referred: sql<number>`count(distinct ${referralAttributions.referredUserId})`,
+          paying: sql<number>`count(distinct ${purchases.userId}) filter (where ${purchases.amountMinor} > 0 and ${purchases.amountRefundedMinor} < ${purchases.amountMinor})`,
+        })
         .from(referralAttributions)
+        .leftJoin(purchases, eq(purchases.userId, referralAttributions.referredUserId))
         .where(eq(referralAttributions.referrerUserId, userId));
-      // A payment refunded in full does not make a paying member.
-      const [paying] = await db
-        .select({ count: sql<number>`count(distinct ${purchases.userId})` })
-        .from(purchases)
-        .innerJoin(referralAttributions, eq(referralAttributions.referredUserId, purchases.userId))
-        .where(
-          and(
-            eq(referralAttributions.referrerUserId, userId),
-            gt(purchases.amountMinor, 0),
-            sql`${purchases.amountRefundedMinor} < ${purchases.amountMinor}`,
-          ),
-        );
-      return { code, referred: Number(referred?.count ?? 0), paying: Number(paying?.count ?? 0) };
+      return { code, url, referred: Number(counts?.referred ?? 0), paying: Number(counts?.paying ?? 0) };
     },
 
     /**
