@@ -15,17 +15,20 @@ const dayMs = 86_400_000;
  * covers the price, word that it will renew from it). One DM per stage and period, by key;
  * the link stays valid through the grace period, so a late payer can still use it.
  */
+/** A personal crypto checkout link for the plan, valid until the given moment. */
+export type RenewalLink = (input: {
+  userId: string;
+  planId: string;
+  interval: 'month' | 'year';
+  validUntil: Date;
+}) => Promise<string>;
+
 export async function sendCryptoRenewalReminders(deps: {
   db: Database;
   clock: Clock;
   notify: Notify;
   planNames: () => Promise<ReadonlyMap<string, string>>;
-  renewalLink: (input: {
-    userId: string;
-    planId: string;
-    interval: 'month' | 'year';
-    validUntil: Date;
-  }) => Promise<string>;
+  renewalLink: RenewalLink;
   reminderDays: number;
   gracePeriodMs: number;
 }): Promise<number> {

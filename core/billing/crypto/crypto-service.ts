@@ -7,7 +7,7 @@ import type { CryptoInvoiceFact } from '../../ports/payment-provider.js';
 import { applyCryptoInvoice } from './apply-crypto-invoice.js';
 import { readCryptoBalance } from './crypto-balance.js';
 import { cryptoMessages } from './crypto-messages.js';
-import { sendCryptoRenewalReminders } from './crypto-renewal-reminders.js';
+import { type RenewalLink, sendCryptoRenewalReminders } from './crypto-renewal-reminders.js';
 import type { CryptoSettings } from './crypto-settings.js';
 import { runCryptoSubscriptionClock } from './crypto-subscription-clock.js';
 
@@ -19,13 +19,7 @@ export function createCryptoService(deps: {
   clock: Clock;
   notify: Notify;
   manageUrl: (userId: string) => Promise<string>;
-  /** A personal crypto checkout link for the plan, valid until the given moment. */
-  renewalLink: (input: {
-    userId: string;
-    planId: string;
-    interval: 'month' | 'year';
-    validUntil: Date;
-  }) => Promise<string>;
+  renewalLink: RenewalLink;
   reminderDays: number;
   settings: CryptoSettings;
   vaultBasisPoints: number;

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { isAppError } from '../../../core/errors.js';
 import type { Core } from '../../../core/index.js';
 import { adminPaths, csrfAlways, hiddenFromDocs, requireAdminPage } from '../../admin-web-session.js';
 import { renderCatalogPage } from '../../views/admin/catalog-page.js';
@@ -128,12 +129,13 @@ export async function adminPlanPageRoutes(app: FastifyInstance, core: Core) {
 
   /** An unknown plan id gets the refusal page (404 with plan_not_found), never a 500. */
   async function planPageOrRefusal(request: FastifyRequest, reply: FastifyReply, planId: string, refusal?: Refused) {
+    // planPage reads the plan itself: an unknown id is its refusal, not a second read first.
     try {
-      await core.catalog.getPlan(planId);
+      return await planPage(request, reply, planId, refusal);
     } catch (error) {
+      if (!isAppError(error) || error.code !== 'plan_not_found') throw error;
       return catalogPage(request, reply, refusalOf(error));
     }
-    return planPage(request, reply, planId, refusal);
   }
 
   const unknownPlan = { message: 'No plan has that id.', code: 'plan_not_found', status: 404 };
